@@ -1,0 +1,116 @@
+// The pipeline configuration: plain structs with the documented defaults
+// (docs/configuration.md). Filled by config::load, checked there too.
+#pragma once
+
+#include <chrono>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace k2k::config {
+
+using kafka_properties = std::map<std::string, std::string>;
+
+// librdkafka properties per client role, passed through verbatim.
+struct kafka_settings {
+  kafka_properties common;
+  kafka_properties consumer;
+  kafka_properties producer;
+  kafka_properties admin;
+
+  // common overlaid with the role's own map (the role wins).
+  kafka_properties for_consumer() const;
+  kafka_properties for_producer() const;
+  kafka_properties for_admin() const;
+};
+
+struct cluster_settings {
+  kafka_settings kafka;
+};
+
+// Selects names either by a list or by a regex (full match), minus exclusions.
+struct name_selector {
+  std::vector<std::string> names;  // used when regex is empty
+  std::string regex;
+  std::vector<std::string> exclude_names;
+  std::string exclude_regex;
+
+  bool matches(const std::string& name) const;
+};
+
+enum class sink_partitioning { source, key };
+
+struct sink_settings {
+  std::string topic_prefix;  // empty: same name as the source topic
+  sink_partitioning partition = sink_partitioning::source;
+
+  std::string target_topic(const std::string& source_topic) const {
+    return topic_prefix + source_topic;
+  }
+};
+
+struct replication_settings {
+  name_selector topics;
+  sink_settings sink;
+};
+
+struct tracing_header_switches {
+  bool topic = true;
+  bool partition = true;
+  bool offset = true;
+  bool timestamp = true;
+  bool pipeline = true;
+};
+
+struct tracing_header_names {
+  std::string topic = "k2k_topic";
+  std::string partition = "k2k_partition";
+  std::string offset = "k2k_offset";
+  std::string timestamp = "k2k_timestamp";
+  std::string pipeline = "k2k_pipeline";
+};
+
+struct feature_settings {
+  bool offset_mapping = true;
+  tracing_header_switches tracing_headers;
+  bool keep_record_creation_timestamp = true;
+  bool exactly_once = false;
+  bool apply_mappings_guard = true;
+};
+
+struct offset_mapping_settings {
+  std::string topic = "__k2k_offset_mappings";
+};
+
+struct group_settings {
+  name_selector consumer_groups{{}, ".*", {}, {}};
+  std::chrono::milliseconds poll_interval{1000};
+  std::string offset_guard_prefix = "k2k_";
+};
+
+enum class on_error { fail, ignore };
+
+struct error_handling_settings {
+  on_error on_active_consumer_group_commit = on_error::fail;
+  on_error on_multiple_target_committed_offsets = on_error::fail;
+};
+
+struct metrics_settings {
+  std::string listen = "127.0.0.1:9091";
+};
+
+struct pipeline_config {
+  std::string name;
+  cluster_settings source;
+  cluster_settings target;
+  replication_settings replication;
+  feature_settings features;
+  tracing_header_names tracing_headers;
+  offset_mapping_settings offset_mapping;
+  group_settings groups;
+  error_handling_settings error_handling;
+  metrics_settings metrics;
+};
+
+} // namespace k2k::config

@@ -1,0 +1,67 @@
+#include "kafka/mock_cluster.hpp"
+
+#include "kafka/logging.hpp"
+
+#include <stdexcept>
+
+namespace k2k::kafka {
+
+namespace {
+
+void check(rd_kafka_resp_err_t err, const std::string& what) {
+  if (err != RD_KAFKA_RESP_ERR_NO_ERROR)
+    throw std::runtime_error("mock cluster: " + what + ": " + rd_kafka_err2str(err));
+}
+
+} // namespace
+
+mock_cluster::mock_cluster(int brokers) : brokers_(brokers) {
+  conf_ptr conf{rd_kafka_conf_new()};
+  route_logs(conf.get());
+  char err[512];
+  rd_kafka_t* rk = rd_kafka_new(RD_KAFKA_PRODUCER, conf.get(), err, sizeof err);
+  if (!rk)
+    throw std::runtime_error(std::string{"mock cluster: cannot create owner handle: "} + err);
+  conf.release(); // owned by rk now
+  owner_.reset(rk);
+  cluster_ = rd_kafka_mock_cluster_new(rk, brokers);
+  if (!cluster_)
+    throw std::runtime_error("mock cluster: cannot start " + std::to_string(brokers) + " brokers");
+  bootstrap_ = rd_kafka_mock_cluster_bootstraps(cluster_);
+}
+
+mock_cluster::~mock_cluster() {
+  if (cluster_)
+    rd_kafka_mock_cluster_destroy(cluster_);
+}
+
+void mock_cluster::create_topic(const std::string& name, int partitions, int replication_factor) {
+  check(rd_kafka_mock_topic_create(cluster_, name.c_str(), partitions, replication_factor),
+        "create topic " + name);
+}
+
+void mock_cluster::broker_down(int32_t broker_id) {
+  check(rd_kafka_mock_broker_set_down(cluster_, broker_id),
+        "broker " + std::to_string(broker_id) + " down");
+}
+
+void mock_cluster::broker_up(int32_t broker_id) {
+  check(rd_kafka_mock_broker_set_up(cluster_, broker_id),
+        "broker " + std::to_string(broker_id) + " up");
+}
+
+void mock_cluster::set_rtt(int32_t broker_id, int milliseconds) {
+  check(rd_kafka_mock_broker_set_rtt(cluster_, broker_id, milliseconds),
+        "broker " + std::to_string(broker_id) + " rtt");
+}
+
+void mock_cluster::push_request_errors(int16_t api_key,
+                                       const std::vector<rd_kafka_resp_err_t>& errors) {
+  rd_kafka_mock_push_request_errors_array(cluster_, api_key, errors.size(), errors.data());
+}
+
+void mock_cluster::clear_request_errors(int16_t api_key) {
+  rd_kafka_mock_clear_request_errors(cluster_, api_key);
+}
+
+} // namespace k2k::kafka

@@ -1,0 +1,32 @@
+#include "kafka/properties.hpp"
+
+#include <stdexcept>
+
+namespace k2k::kafka {
+
+std::optional<std::string> check_property(const std::string& key, const std::string& value) {
+  conf_ptr conf{rd_kafka_conf_new()};
+  char err[512];
+  if (rd_kafka_conf_set(conf.get(), key.c_str(), value.c_str(), err, sizeof err) !=
+      RD_KAFKA_CONF_OK)
+    return std::string{err};
+  return std::nullopt;
+}
+
+conf_ptr make_conf(const properties& props) {
+  conf_ptr conf{rd_kafka_conf_new()};
+  char err[512];
+  for (const auto& [key, value] : props)
+    if (rd_kafka_conf_set(conf.get(), key.c_str(), value.c_str(), err, sizeof err) !=
+        RD_KAFKA_CONF_OK)
+      throw std::invalid_argument("librdkafka property \"" + key + "\": " + err);
+  return conf;
+}
+
+bool is_secret_property(const std::string& key) {
+  return key.find("password") != std::string::npos || key.find("secret") != std::string::npos ||
+         key == "ssl.key.pem" || key == "sasl.oauthbearer.config" ||
+         key == "ssl.keystore.location.password";
+}
+
+} // namespace k2k::kafka

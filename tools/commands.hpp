@@ -1,0 +1,20 @@
+// The `k2k` subcommands. Each returns the process exit code.
+#pragma once
+
+#include <string>
+#include <vector>
+
+namespace k2k::tools {
+
+int validate_command(const std::string& config_path);
+
+struct mock_cluster_options {
+  std::vector<std::string> clusters; // NAME=BROKERS
+  std::vector<std::string> topics;   // [CLUSTER/]TOPIC:PARTITIONS
+};
+int mock_cluster_command(const mock_cluster_options& options);
+
+// Sets the spdlog level; false (and a message on stderr) for an unknown level name.
+bool setup_logging(const std::string& level);
+
+} // namespace k2k::tools

@@ -1,0 +1,26 @@
+#!/usr/bin/env bash
+# Installs the Debian packages k2k builds and tests with. Idempotent: does nothing
+# when everything is present; uses sudo only when not root.
+set -euo pipefail
+
+packages=(
+  g++ make cmake ccache pkg-config
+  librdkafka-dev libcaf-dev libboost-dev libyaml-cpp-dev libconcurrentqueue-dev
+  catch2 libspdlog-dev libfmt-dev libcli11-dev nlohmann-json3-dev
+  kcat
+)
+
+missing=()
+for p in "${packages[@]}"; do
+  if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed'; then
+    missing+=("$p")
+  fi
+done
+[ ${#missing[@]} -eq 0 ] && exit 0
+
+echo "install-deps: installing ${missing[*]}"
+sudo=""
+[ "$(id -u)" -ne 0 ] && sudo="sudo"
+export DEBIAN_FRONTEND=noninteractive
+$sudo apt-get update -qq
+$sudo apt-get install -y -qq --no-install-recommends "${missing[@]}"

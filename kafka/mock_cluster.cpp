@@ -55,6 +55,11 @@ void mock_cluster::set_rtt(int32_t broker_id, int milliseconds) {
         "broker " + std::to_string(broker_id) + " rtt");
 }
 
+void mock_cluster::set_leader(const std::string& topic, int32_t partition, int32_t broker_id) {
+  check(rd_kafka_mock_partition_set_leader(cluster_, topic.c_str(), partition, broker_id),
+        "leader of " + topic + "[" + std::to_string(partition) + "]");
+}
+
 void mock_cluster::push_request_errors(int16_t api_key,
                                        const std::vector<rd_kafka_resp_err_t>& errors) {
   rd_kafka_mock_push_request_errors_array(cluster_, api_key, errors.size(), errors.data());

@@ -11,6 +11,26 @@
 
 namespace k2k::kafka {
 
+// Kafka protocol API keys, for injecting errors into one kind of request
+// (librdkafka keeps its own RD_KAFKAP_* names private).
+namespace api_key {
+constexpr int16_t produce = 0;
+constexpr int16_t fetch = 1;
+constexpr int16_t list_offsets = 2;
+constexpr int16_t metadata = 3;
+constexpr int16_t offset_commit = 8;
+constexpr int16_t offset_fetch = 9;
+constexpr int16_t find_coordinator = 10;
+constexpr int16_t join_group = 11;
+constexpr int16_t heartbeat = 12;
+constexpr int16_t sync_group = 14;
+constexpr int16_t init_producer_id = 22;
+constexpr int16_t add_partitions_to_txn = 24;
+constexpr int16_t add_offsets_to_txn = 25;
+constexpr int16_t end_txn = 26;
+constexpr int16_t txn_offset_commit = 28;
+} // namespace api_key
+
 class mock_cluster {
 public:
   explicit mock_cluster(int brokers = 3);
@@ -28,8 +48,9 @@ public:
   void broker_down(int32_t broker_id);
   void broker_up(int32_t broker_id);
   void set_rtt(int32_t broker_id, int milliseconds);
+  void set_leader(const std::string& topic, int32_t partition, int32_t broker_id);
 
-  // The next requests of this API (RD_KAFKAP_Produce, ...) fail with these errors, in order.
+  // The next requests of this API (api_key::produce, ...) fail with these errors, in order.
   void push_request_errors(int16_t api_key, const std::vector<rd_kafka_resp_err_t>& errors);
   void clear_request_errors(int16_t api_key);
 

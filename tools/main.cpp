@@ -1,4 +1,5 @@
 // k2k: Kafka-to-Kafka replication with exact consumer-offset translation.
+#include "config/suggest.hpp"
 #include "tools/commands.hpp"
 #include "tools/version.hpp"
 
@@ -65,6 +66,18 @@ int main(int argc, char** argv) {
   mock_cluster->add_option("--topic", mock.topics,
                            "[CLUSTER/]TOPIC:PARTITIONS, on every cluster unless CLUSTER is named");
 
+  // CLI11 would only say "a subcommand is required"; name the unknown one instead.
+  std::vector<std::string> names;
+  for (const auto* sub : app.get_subcommands({}))
+    names.push_back(sub->get_name());
+  if (!args.empty() && args.back().rfind("-", 0) != 0 &&
+      std::find(names.begin(), names.end(), args.back()) == names.end()) {
+    auto suggestion = k2k::config::closest_match(args.back(), names);
+    std::cerr << "k2k: unknown command \"" << args.back() << "\""
+              << (suggestion.empty() ? "" : ", did you mean \"" + suggestion + "\"?")
+              << " (see k2k --help)\n";
+    return 2;
+  }
   try {
     app.parse(args);
   } catch (const CLI::ParseError& e) {

@@ -1,0 +1,104 @@
+#!/usr/bin/env bash
+# End-to-end checks of the k2k binary. Usage: cli_test.sh K2K_BINARY SOURCE_DIR CASE
+set -uo pipefail
+K2K=$1
+SRC=$2
+CASE=$3
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+
+fail() { echo "FAIL: $*" >&2; exit 1; }
+
+expect_eq() { # expected actual what
+  [ "$1" == "$2" ] || fail "$3: expected [$1], got [$2]"
+}
+
+case "$CASE" in
+version)
+  out=$("$K2K" --version) || fail "--version exited $?"
+  [[ "$out" =~ ^k2k\ [0-9]+\.[0-9]+\.[0-9]+\ \(librdkafka\ 2\.0\.2,\ CAF\ 0\.17\.6\)$ ]] ||
+    fail "unexpected version line: $out"
+  ;;
+help)
+  for cmd in replicate offset-mapping migrate validate demo mock-cluster; do
+    out=$("$K2K" "$cmd" --help) || fail "$cmd --help exited $?"
+    grep -q -- '--config' <<<"$out" || fail "$cmd --help lacks --config"
+    grep -q -- '--log-level' <<<"$out" || fail "$cmd --help lacks --log-level"
+  done
+  ;;
+unknown_command)
+  "$K2K" frobnicate >"$tmp/out" 2>&1 && fail "unknown command exited 0"
+  grep -q "frobnicate" "$tmp/out" || fail "error does not name the command: $(cat "$tmp/out")"
+  ;;
+bad_log_level)
+  "$K2K" validate -c "$SRC/config/examples/dr-failover.yaml" --log-level loud 2>"$tmp/err" &&
+    fail "bad log level exited 0"
+  grep -q 'found "loud"' "$tmp/err" || fail "unexpected: $(cat "$tmp/err")"
+  ;;
+validate_ok)
+  SOURCE_BOOTSTRAP=src:9092 "$K2K" validate -c "$SRC/config/examples/dr-failover.yaml" >"$tmp/out" ||
+    fail "validate exited $?"
+  grep -q '^name: orders-dr$' "$tmp/out" || fail "effective config lacks the name"
+  grep -q 'bootstrap.servers: src:9092' "$tmp/out" || fail "env not substituted"
+  ;;
+validate_secrets)
+  TARGET_PASSWORD=hunter2 "$K2K" validate -c "$SRC/config/examples/sasl-ssl.yaml" >"$tmp/out" 2>&1 ||
+    fail "validate exited $?"
+  grep -q hunter2 "$tmp/out" && fail "secret printed"
+  grep -q 'sasl.password: "\*\*\*"' "$tmp/out" || fail "secret not masked as ***"
+  ;;
+validate_broken)
+  f="$SRC/config/examples/broken.yaml"
+  "$K2K" validate -c "$f" >"$tmp/out" 2>"$tmp/err"
+  rc=$?
+  [ $rc -ne 0 ] || fail "broken config exited 0"
+  [ -s "$tmp/out" ] && fail "broken config printed a config"
+  expect_eq 6 "$(wc -l <"$tmp/err")" "error lines"
+  grep -qF "$f:18:3: features.exactlyOnc: unknown key, did you mean \"exactlyOnce\"?" "$tmp/err" ||
+    fail "unknown key line missing: $(cat "$tmp/err")"
+  grep -qF "$f: 5 problems" "$tmp/err" || fail "summary line missing"
+  ;;
+not_built)
+  for cmd in replicate offset-mapping migrate demo; do
+    "$K2K" "$cmd" >"$tmp/out" 2>&1 && fail "$cmd exited 0 although not built"
+    grep -q "not built yet" "$tmp/out" || fail "$cmd does not say it is not built"
+  done
+  ;;
+offset_mapping_alias)
+  alias="$(dirname "$K2K")/k2k-offset-mapping"
+  [ -L "$alias" ] || fail "no k2k-offset-mapping next to k2k"
+  "$alias" --help | grep -q "offset-mapping" || fail "alias does not run offset-mapping"
+  ;;
+mock_cluster_kcat)
+  command -v kcat >/dev/null || fail "kcat not installed (make test installs it)"
+  coproc MOCK { exec "$K2K" mock-cluster --cluster source=1 --cluster target=2 \
+    --topic orders:2 --topic target/audit:3 2>"$tmp/log"; }
+  pid=$MOCK_PID
+  read -r -t 30 -u "${MOCK[0]}" first || fail "no bootstrap line: $(cat "$tmp/log")"
+  read -r -t 30 -u "${MOCK[0]}" second || fail "no second bootstrap line"
+  [[ "$first" =~ ^SOURCE_BOOTSTRAP=([0-9.:,]+)$ ]] || fail "bad line: $first"
+  src=${BASH_REMATCH[1]}
+  [[ "$second" =~ ^TARGET_BOOTSTRAP=([0-9.:,]+)$ ]] || fail "bad line: $second"
+  tgt=${BASH_REMATCH[1]}
+
+  printf 'a\nb\nc\n' | kcat -P -b "$src" -t orders -p 1 || fail "kcat produce failed"
+  got=$(kcat -C -b "$src" -t orders -p 1 -o beginning -e -q) || fail "kcat consume failed"
+  expect_eq $'a\nb\nc' "$got" "records read back"
+  kcat -L -b "$tgt" -t audit | grep -q '3 partitions' || fail "audit not pre-created on target"
+  kcat -L -b "$src" -t audit | grep -q '3 partitions' && fail "audit created on source too"
+
+  kill -TERM "$pid"
+  wait "$pid"
+  expect_eq 0 $? "exit code after SIGTERM"
+  ;;
+mock_cluster_bad_args)
+  "$K2K" mock-cluster --cluster source >"$tmp/out" 2>&1 && fail "bad --cluster accepted"
+  grep -q 'expected NAME=BROKERS' "$tmp/out" || fail "unclear: $(cat "$tmp/out")"
+  "$K2K" mock-cluster --topic nowhere/t:1 >"$tmp/out" 2>&1 && fail "unknown cluster accepted"
+  grep -q 'no cluster named "nowhere"' "$tmp/out" || fail "unclear: $(cat "$tmp/out")"
+  ;;
+*)
+  fail "unknown case $CASE"
+  ;;
+esac
+echo "ok: $CASE"

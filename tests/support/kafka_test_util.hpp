@@ -1,0 +1,45 @@
+// Test helpers over real librdkafka clients talking to mock clusters.
+#pragma once
+
+#include "kafka/mock_cluster.hpp"
+#include "kafka/properties.hpp"
+
+#include <chrono>
+#include <string>
+#include <utility>
+#include <vector>
+
+namespace k2k::test {
+
+struct test_record {
+  std::string key;
+  std::string value;
+  std::vector<std::pair<std::string, std::string>> headers;
+  int64_t timestamp = 0; // 0: let the producer stamp it
+  int64_t offset = -1;   // filled in by consume()
+};
+
+// A source and a target cluster, three brokers each, as most tests need.
+struct two_clusters {
+  kafka::mock_cluster source{3};
+  kafka::mock_cluster target{3};
+};
+
+// Produces and waits for every delivery report; returns the assigned offsets.
+// Throws on a failed delivery.
+std::vector<int64_t> produce(const std::string& bootstrap, const std::string& topic,
+                             int32_t partition, const std::vector<test_record>& records,
+                             kafka::properties extra = {});
+
+// Records [from, until) of one partition; returns early (short) at the deadline.
+std::vector<test_record> consume(const std::string& bootstrap, const std::string& topic,
+                                 int32_t partition, int64_t from, int64_t until,
+                                 std::chrono::milliseconds deadline = std::chrono::seconds(20));
+
+// The partition's high watermark (offset of the next record).
+int64_t high_watermark(const std::string& bootstrap, const std::string& topic, int32_t partition);
+
+// n records "k<i>"/"v<i>" with one header each, starting at index `first`.
+std::vector<test_record> numbered_records(int n, int first = 0);
+
+} // namespace k2k::test

@@ -25,16 +25,20 @@ bool full_match(const std::string& pattern, const std::string& name) {
 
 } // namespace
 
-kafka_properties kafka_settings::for_consumer() const { return overlay(common, consumer); }
-kafka_properties kafka_settings::for_producer() const { return overlay(common, producer); }
-kafka_properties kafka_settings::for_admin() const { return overlay(common, admin); }
+kafka_properties kafka_settings::for_consumer() const {
+  return overlay(common, consumer);
+}
+kafka_properties kafka_settings::for_producer() const {
+  return overlay(common, producer);
+}
+kafka_properties kafka_settings::for_admin() const {
+  return overlay(common, admin);
+}
 
 bool name_selector::matches(const std::string& name) const {
   bool included = regex.empty() ? in(names, name) : full_match(regex, name);
-  if (!included)
-    return false;
-  if (in(exclude_names, name))
-    return false;
+  if (!included) return false;
+  if (in(exclude_names, name)) return false;
   return exclude_regex.empty() || !full_match(exclude_regex, name);
 }
 

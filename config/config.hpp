@@ -31,7 +31,7 @@ struct cluster_settings {
 
 // Selects names either by a list or by a regex (full match), minus exclusions.
 struct name_selector {
-  std::vector<std::string> names;  // used when regex is empty
+  std::vector<std::string> names; // used when regex is empty
   std::string regex;
   std::vector<std::string> exclude_names;
   std::string exclude_regex;
@@ -42,7 +42,7 @@ struct name_selector {
 enum class sink_partitioning { source, key };
 
 struct sink_settings {
-  std::string topic_prefix;  // empty: same name as the source topic
+  std::string topic_prefix; // empty: same name as the source topic
   sink_partitioning partition = sink_partitioning::source;
 
   std::string target_topic(const std::string& source_topic) const {

@@ -8,8 +8,12 @@ namespace k2k::config {
 
 namespace {
 
-const char* toggle(bool on) { return on ? "enabled" : "disabled"; }
-const char* name(on_error e) { return e == on_error::fail ? "fail" : "ignore"; }
+const char* toggle(bool on) {
+  return on ? "enabled" : "disabled";
+}
+const char* name(on_error e) {
+  return e == on_error::fail ? "fail" : "ignore";
+}
 
 void emit_properties(YAML::Emitter& out, const char* role, const kafka_properties& props) {
   out << YAML::Key << role << YAML::Value << YAML::BeginMap;
@@ -38,8 +42,7 @@ std::string to_yaml(const pipeline_config& c) {
         << YAML::Value << YAML::BeginMap;
     emit_properties(out, "common", cluster->kafka.common);
     emit_properties(out, "consumer", cluster->kafka.consumer);
-    if (cluster == &c.target)
-      emit_properties(out, "producer", cluster->kafka.producer);
+    if (cluster == &c.target) emit_properties(out, "producer", cluster->kafka.producer);
     emit_properties(out, "admin", cluster->kafka.admin);
     out << YAML::EndMap << YAML::EndMap;
   }

@@ -33,15 +33,14 @@ struct headers_deleter {
 // A consumer is closed before it is destroyed so it leaves its group cleanly.
 struct handle_deleter {
   void operator()(rd_kafka_t* p) const {
-    if (rd_kafka_type(p) == RD_KAFKA_CONSUMER)
-      rd_kafka_consumer_close(p);
+    if (rd_kafka_type(p) == RD_KAFKA_CONSUMER) rd_kafka_consumer_close(p);
     rd_kafka_destroy(p);
   }
 };
 
 using conf_ptr = std::unique_ptr<rd_kafka_conf_t, conf_deleter>;
 using topic_partition_list_ptr =
-  std::unique_ptr<rd_kafka_topic_partition_list_t, topic_partition_list_deleter>;
+    std::unique_ptr<rd_kafka_topic_partition_list_t, topic_partition_list_deleter>;
 using message_ptr = std::unique_ptr<rd_kafka_message_t, message_deleter>;
 using event_ptr = std::unique_ptr<rd_kafka_event_t, event_deleter>;
 using queue_ptr = std::unique_ptr<rd_kafka_queue_t, queue_deleter>;

@@ -78,12 +78,14 @@ TEST_CASE("the broken example reports each problem at its line", "[config]") {
   std::vector<std::string> lines;
   for (const auto& e : r.errors)
     lines.push_back(e.to_string().substr(path.size()));
-  CHECK(lines == std::vector<std::string>{
-                   R"(:7:7: source.kafka.common."fetch.max.bytez": rejected by librdkafka: No such configuration property: "fetch.max.bytez")",
-                   R"(:14:23: replication[0].source.topic.regex: expected a valid regular expression, found "orders[" (Unexpected character within '[...]' in regular expression))",
-                   R"(:16:18: replication[1].sink.partition: expected "source" while features.offsetMapping is enabled (translation needs source partition p to land in target partition p), found "key")",
-                   R"(:18:3: features.exactlyOnc: unknown key, did you mean "exactlyOnce"?)",
-                   R"(:20:17: groups.pollInterval: expected a positive duration such as 250ms, 5s, 1m or 1h, found "10 seconds")"});
+  CHECK(
+      lines ==
+      std::vector<std::string>{
+          R"(:7:7: source.kafka.common."fetch.max.bytez": rejected by librdkafka: No such configuration property: "fetch.max.bytez")",
+          R"(:14:23: replication[0].source.topic.regex: expected a valid regular expression, found "orders[" (Unexpected character within '[...]' in regular expression))",
+          R"(:16:18: replication[1].sink.partition: expected "source" while features.offsetMapping is enabled (translation needs source partition p to land in target partition p), found "key")",
+          R"(:18:3: features.exactlyOnc: unknown key, did you mean "exactlyOnce"?)",
+          R"(:20:17: groups.pollInterval: expected a positive duration such as 250ms, 5s, 1m or 1h, found "10 seconds")"});
 }
 
 TEST_CASE("invalid YAML is reported at the parser's position", "[config]") {
@@ -94,19 +96,23 @@ TEST_CASE("invalid YAML is reported at the parser's position", "[config]") {
 TEST_CASE("an unknown key names the closest known key", "[config]") {
   CHECK(only_error(minimal + "grups:\n  pollInterval: 1s\n") ==
         R"(p.yaml:13:1: grups: unknown key, did you mean "groups"?)");
-  CHECK(only_error(minimal + "zzzzzz: 1\n") ==
-        R"(p.yaml:13:1: zzzzzz: unknown key, expected one of "name", "source", "target", "replication", "features", "tracing", "offsetMapping", "groups", "errorHandling" or "metrics")");
+  CHECK(
+      only_error(minimal + "zzzzzz: 1\n") ==
+      R"(p.yaml:13:1: zzzzzz: unknown key, expected one of "name", "source", "target", "replication", "features", "tracing", "offsetMapping", "groups", "errorHandling" or "metrics")");
 }
 
 TEST_CASE("a wrong type names what was expected and what was found", "[config]") {
   CHECK(only_error(minimal + "features: enabled\n") ==
         R"(p.yaml:13:11: features: expected a map, found "enabled")");
-  CHECK(only_error(minimal + "features:\n  exactlyOnce: [a]\n") ==
-        R"(p.yaml:14:16: features.exactlyOnce: expected one of "enabled" or "disabled", found a list)");
-  CHECK(only_error(minimal + "features:\n  exactlyOnce: yes\n") ==
-        R"(p.yaml:14:16: features.exactlyOnce: expected one of "enabled" or "disabled", found "yes")");
-  CHECK(only_error(minimal + "errorHandling:\n  onActiveConsumerGroupCommit: retry\n") ==
-        R"(p.yaml:14:32: errorHandling.onActiveConsumerGroupCommit: expected one of "fail" or "ignore", found "retry")");
+  CHECK(
+      only_error(minimal + "features:\n  exactlyOnce: [a]\n") ==
+      R"(p.yaml:14:16: features.exactlyOnce: expected one of "enabled" or "disabled", found a list)");
+  CHECK(
+      only_error(minimal + "features:\n  exactlyOnce: yes\n") ==
+      R"(p.yaml:14:16: features.exactlyOnce: expected one of "enabled" or "disabled", found "yes")");
+  CHECK(
+      only_error(minimal + "errorHandling:\n  onActiveConsumerGroupCommit: retry\n") ==
+      R"(p.yaml:14:32: errorHandling.onActiveConsumerGroupCommit: expected one of "fail" or "ignore", found "retry")");
 }
 
 TEST_CASE("durations take ms, s, m and h and nothing else", "[config]") {
@@ -115,15 +121,18 @@ TEST_CASE("durations take ms, s, m and h and nothing else", "[config]") {
   REQUIRE(r.ok());
   CHECK(r.config.groups.poll_interval == std::chrono::milliseconds(250));
   CHECK(load_string(with("2m"), "p.yaml").config.groups.poll_interval == std::chrono::minutes(2));
-  CHECK(only_error(with("5")) ==
-        R"(p.yaml:14:17: groups.pollInterval: expected a positive duration such as 250ms, 5s, 1m or 1h, found "5")");
-  CHECK(only_error(with("0s")) ==
-        R"(p.yaml:14:17: groups.pollInterval: expected a positive duration such as 250ms, 5s, 1m or 1h, found "0s")");
+  CHECK(
+      only_error(with("5")) ==
+      R"(p.yaml:14:17: groups.pollInterval: expected a positive duration such as 250ms, 5s, 1m or 1h, found "5")");
+  CHECK(
+      only_error(with("0s")) ==
+      R"(p.yaml:14:17: groups.pollInterval: expected a positive duration such as 250ms, 5s, 1m or 1h, found "0s")");
 }
 
 TEST_CASE("a bad regex is reported with the regex engine's reason", "[config]") {
-  CHECK(only_error(minimal + "groups:\n  consumerGroups: \"a(b\"\n") ==
-        R"(p.yaml:14:19: groups.consumerGroups: expected a valid regular expression, found "a(b" (Mismatched '(' and ')' in regular expression))");
+  CHECK(
+      only_error(minimal + "groups:\n  consumerGroups: \"a(b\"\n") ==
+      R"(p.yaml:14:19: groups.consumerGroups: expected a valid regular expression, found "a(b" (Mismatched '(' and ')' in regular expression))");
 }
 
 TEST_CASE("missing required keys are reported at their parent", "[config]") {
@@ -131,22 +140,25 @@ TEST_CASE("missing required keys are reported at their parent", "[config]") {
                    "target: {kafka: {common: {bootstrap.servers: b:1}}}\n"
                    "replication: [{source: {topic: t}}]\n") ==
         "p.yaml:1:1: name: missing required key, expected the pipeline name");
-  CHECK(only_error("name: p\n"
-                   "source: {kafka: {common: {client.id: x}}}\n"
-                   "target: {kafka: {common: {bootstrap.servers: b:1}}}\n"
-                   "replication: [{source: {topic: t}}]\n") ==
-        R"(p.yaml:2:17: source.kafka.common."bootstrap.servers": missing required key, expected the source cluster's brokers (host:port,...))");
-  CHECK(only_error("name: p\n"
-                   "source: {kafka: {common: {bootstrap.servers: a:1}}}\n"
-                   "target: {kafka: {common: {bootstrap.servers: b:1}}}\n"
-                   "replication: [{sink: {topic: source}}]\n") ==
-        R"(p.yaml:4:14: replication: missing required key, expected an item "source: {topic: ...}")");
+  CHECK(
+      only_error("name: p\n"
+                 "source: {kafka: {common: {client.id: x}}}\n"
+                 "target: {kafka: {common: {bootstrap.servers: b:1}}}\n"
+                 "replication: [{source: {topic: t}}]\n") ==
+      R"(p.yaml:2:17: source.kafka.common."bootstrap.servers": missing required key, expected the source cluster's brokers (host:port,...))");
+  CHECK(
+      only_error("name: p\n"
+                 "source: {kafka: {common: {bootstrap.servers: a:1}}}\n"
+                 "target: {kafka: {common: {bootstrap.servers: b:1}}}\n"
+                 "replication: [{sink: {topic: source}}]\n") ==
+      R"(p.yaml:4:14: replication: missing required key, expected an item "source: {topic: ...}")");
 }
 
 TEST_CASE("sink.partition must stay source while offset mapping is on", "[config]") {
   auto yaml = minimal + "  - sink: {partition: key}\n";
-  CHECK(only_error(yaml) ==
-        R"(p.yaml:13:23: replication[1].sink.partition: expected "source" while features.offsetMapping is enabled (translation needs source partition p to land in target partition p), found "key")");
+  CHECK(
+      only_error(yaml) ==
+      R"(p.yaml:13:23: replication[1].sink.partition: expected "source" while features.offsetMapping is enabled (translation needs source partition p to land in target partition p), found "key")");
   auto r = load_string(yaml + "features: {offsetMapping: disabled}\n", "p.yaml");
   CHECK(r.ok());
   CHECK(r.config.replication.sink.partition == k2k::config::sink_partitioning::key);
@@ -155,7 +167,8 @@ TEST_CASE("sink.partition must stay source while offset mapping is on", "[config
 TEST_CASE("environment references are substituted, unset ones reported", "[config]") {
   ::setenv("K2K_TEST_PASSWORD", "s3cret", 1);
   ::unsetenv("K2K_TEST_UNSET");
-  auto yaml = minimal + "offsetMapping: {topic: \"${K2K_TEST_UNSET:-maps}.${K2K_TEST_PASSWORD}\"}\n";
+  auto yaml =
+      minimal + "offsetMapping: {topic: \"${K2K_TEST_UNSET:-maps}.${K2K_TEST_PASSWORD}\"}\n";
   auto r = load_string(yaml, "p.yaml");
   REQUIRE(r.ok());
   CHECK(r.config.offset_mapping.topic == "maps.s3cret");
@@ -170,10 +183,12 @@ TEST_CASE("librdkafka judges kafka properties at load", "[config]") {
            "}}}\ntarget: {kafka: {common: {bootstrap.servers: b:1}}}\n"
            "replication: [{source: {topic: t}}]\n";
   };
-  CHECK(only_error(with("no.such.key: 1")) ==
-        R"(p.yaml:2:51: source.kafka.common."no.such.key": rejected by librdkafka: No such configuration property: "no.such.key")");
-  CHECK(only_error(with("acks: sometimes")) ==
-        R"(p.yaml:2:51: source.kafka.common.acks: rejected by librdkafka: Invalid value for configuration property "request.required.acks")");
+  CHECK(
+      only_error(with("no.such.key: 1")) ==
+      R"(p.yaml:2:51: source.kafka.common."no.such.key": rejected by librdkafka: No such configuration property: "no.such.key")");
+  CHECK(
+      only_error(with("acks: sometimes")) ==
+      R"(p.yaml:2:51: source.kafka.common.acks: rejected by librdkafka: Invalid value for configuration property "request.required.acks")");
 }
 
 TEST_CASE("the effective config masks secrets", "[config]") {
@@ -211,9 +226,10 @@ TEST_CASE("group and topic selectors: list, regex and exclusions", "[config]") {
 }
 
 TEST_CASE("tracing headers: all at once, per header, and renamed", "[config]") {
-  auto r = load_string(minimal + "features:\n  tracingHeaders: {offset: enabled, timestamp: enabled}\n"
-                                 "tracing:\n  headers: {offset: src_off}\n",
-                       "p.yaml");
+  auto r =
+      load_string(minimal + "features:\n  tracingHeaders: {offset: enabled, timestamp: enabled}\n"
+                            "tracing:\n  headers: {offset: src_off}\n",
+                  "p.yaml");
   REQUIRE(r.ok());
   const auto& th = r.config.features.tracing_headers;
   CHECK(th.offset);

@@ -42,7 +42,7 @@ TEST_CASE("a partition whose leader is down delivers nothing until it is back", 
   test::produce(cluster.bootstrap_servers(), "t", 0, test::numbered_records(1)); // warm up
 
   auto producer = kafka::make_producer(
-    {{"bootstrap.servers", cluster.bootstrap_servers()}, {"message.timeout.ms", "60000"}});
+      {{"bootstrap.servers", cluster.bootstrap_servers()}, {"message.timeout.ms", "60000"}});
   cluster.broker_down(2);
   for (int i = 0; i < 10; ++i)
     REQUIRE(rd_kafka_producev(producer.get(), RD_KAFKA_V_TOPIC("t"), RD_KAFKA_V_PARTITION(0),
@@ -60,7 +60,8 @@ TEST_CASE("a partition whose leader is down delivers nothing until it is back", 
 TEST_CASE("pushed request errors reach the client, then requests succeed", "[mock]") {
   kafka::mock_cluster cluster{1};
   cluster.create_topic("t", 1);
-  cluster.push_request_errors(kafka::api_key::produce, {RD_KAFKA_RESP_ERR_TOPIC_AUTHORIZATION_FAILED});
+  cluster.push_request_errors(kafka::api_key::produce,
+                              {RD_KAFKA_RESP_ERR_TOPIC_AUTHORIZATION_FAILED});
   CHECK_THROWS_WITH(test::produce(cluster.bootstrap_servers(), "t", 0, test::numbered_records(1)),
                     Catch::Contains("Topic authorization failed"));
   CHECK(test::produce(cluster.bootstrap_servers(), "t", 0, test::numbered_records(3)).size() == 3);
@@ -70,10 +71,9 @@ TEST_CASE("pushed request errors reach the client, then requests succeed", "[moc
 TEST_CASE("retriable produce errors are retried without loss or duplicates", "[mock]") {
   kafka::mock_cluster cluster{1};
   cluster.create_topic("t", 1);
-  cluster.push_request_errors(kafka::api_key::produce,
-                              {RD_KAFKA_RESP_ERR_NOT_ENOUGH_REPLICAS,
-                               RD_KAFKA_RESP_ERR_REQUEST_TIMED_OUT,
-                               RD_KAFKA_RESP_ERR_NOT_ENOUGH_REPLICAS});
+  cluster.push_request_errors(kafka::api_key::produce, {RD_KAFKA_RESP_ERR_NOT_ENOUGH_REPLICAS,
+                                                        RD_KAFKA_RESP_ERR_REQUEST_TIMED_OUT,
+                                                        RD_KAFKA_RESP_ERR_NOT_ENOUGH_REPLICAS});
   auto offsets = test::produce(cluster.bootstrap_servers(), "t", 0, test::numbered_records(20),
                                {{"enable.idempotence", "true"}});
   CHECK(offsets.size() == 20);

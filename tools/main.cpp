@@ -23,7 +23,7 @@ CLI::App* add_command(CLI::App& app, const std::string& name, const std::string&
   cmd->add_option("-c,--config", common.config, "pipeline YAML file")->check(CLI::ExistingFile);
   cmd->add_option("--log-level", common.log_level,
                   "trace, debug, info, warn, error, critical or off")
-    ->capture_default_str();
+      ->capture_default_str();
   return cmd;
 }
 
@@ -49,20 +49,19 @@ int main(int argc, char** argv) {
 
   common_options common;
   auto* replicate = add_command(app, "replicate", "copy topics source -> target", common);
-  auto* offset_mapping = add_command(
-    app, "offset-mapping", "translate consumer-group offsets onto target (k2k-offset-mapping)",
-    common);
+  auto* offset_mapping =
+      add_command(app, "offset-mapping",
+                  "translate consumer-group offsets onto target (k2k-offset-mapping)", common);
   auto* migrate = add_command(app, "migrate", "move one stopped consumer group", common);
   auto* validate = add_command(app, "validate", "check a config file and print it", common);
   validate->get_option("--config")->required();
   auto* demo = add_command(app, "demo", "the whole pipeline on embedded clusters", common);
 
   k2k::tools::mock_cluster_options mock;
-  auto* mock_cluster = add_command(app, "mock-cluster",
-                                   "host embedded mock Kafka clusters until SIGTERM", common);
-  mock_cluster
-    ->add_option("--cluster", mock.clusters, "NAME=BROKERS (default: source=3 target=3)")
-    ->take_all();
+  auto* mock_cluster =
+      add_command(app, "mock-cluster", "host embedded mock Kafka clusters until SIGTERM", common);
+  mock_cluster->add_option("--cluster", mock.clusters, "NAME=BROKERS (default: source=3 target=3)")
+      ->take_all();
   mock_cluster->add_option("--topic", mock.topics,
                            "[CLUSTER/]TOPIC:PARTITIONS, on every cluster unless CLUSTER is named");
 
@@ -83,20 +82,13 @@ int main(int argc, char** argv) {
   } catch (const CLI::ParseError& e) {
     return app.exit(e);
   }
-  if (!k2k::tools::setup_logging(common.log_level))
-    return 2;
+  if (!k2k::tools::setup_logging(common.log_level)) return 2;
 
-  if (*validate)
-    return k2k::tools::validate_command(common.config);
-  if (*mock_cluster)
-    return k2k::tools::mock_cluster_command(mock);
-  if (*replicate)
-    return not_built("replicate", 4);
-  if (*offset_mapping)
-    return not_built("offset-mapping", 5);
-  if (*migrate)
-    return not_built("migrate", 6);
-  if (*demo)
-    return not_built("demo", 7);
+  if (*validate) return k2k::tools::validate_command(common.config);
+  if (*mock_cluster) return k2k::tools::mock_cluster_command(mock);
+  if (*replicate) return not_built("replicate", 4);
+  if (*offset_mapping) return not_built("offset-mapping", 5);
+  if (*migrate) return not_built("migrate", 6);
+  if (*demo) return not_built("demo", 7);
   return 2;
 }

@@ -15,10 +15,8 @@ struct delivery_tally {
 
 void on_delivery(rd_kafka_t*, const rd_kafka_message_t* m, void* opaque) {
   auto* tally = static_cast<delivery_tally*>(opaque);
-  if (m->err && tally->first_error.empty())
-    tally->first_error = rd_kafka_err2str(m->err);
-  if (!m->err)
-    tally->offsets.push_back(m->offset);
+  if (m->err && tally->first_error.empty()) tally->first_error = rd_kafka_err2str(m->err);
+  if (!m->err) tally->offsets.push_back(m->offset);
 }
 
 } // namespace
@@ -33,8 +31,7 @@ std::vector<int64_t> produce(const std::string& bootstrap, const std::string& to
   rd_kafka_conf_set_opaque(conf.get(), &tally);
   char err[512];
   kafka::handle_ptr rk{rd_kafka_new(RD_KAFKA_PRODUCER, conf.get(), err, sizeof err)};
-  if (!rk)
-    throw std::runtime_error(err);
+  if (!rk) throw std::runtime_error(err);
   conf.release();
   for (const auto& r : records) {
     rd_kafka_headers_t* headers = rd_kafka_headers_new(r.headers.size());
@@ -42,11 +39,11 @@ std::vector<int64_t> produce(const std::string& bootstrap, const std::string& to
       rd_kafka_header_add(headers, name.data(), static_cast<ssize_t>(name.size()), value.data(),
                           static_cast<ssize_t>(value.size()));
     auto e = rd_kafka_producev(
-      rk.get(), RD_KAFKA_V_TOPIC(topic.c_str()), RD_KAFKA_V_PARTITION(partition),
-      RD_KAFKA_V_KEY(r.key.data(), r.key.size()),
-      RD_KAFKA_V_VALUE(const_cast<char*>(r.value.data()), r.value.size()),
-      RD_KAFKA_V_MSGFLAGS(RD_KAFKA_MSG_F_COPY), RD_KAFKA_V_TIMESTAMP(r.timestamp),
-      RD_KAFKA_V_HEADERS(headers), RD_KAFKA_V_END);
+        rk.get(), RD_KAFKA_V_TOPIC(topic.c_str()), RD_KAFKA_V_PARTITION(partition),
+        RD_KAFKA_V_KEY(r.key.data(), r.key.size()),
+        RD_KAFKA_V_VALUE(const_cast<char*>(r.value.data()), r.value.size()),
+        RD_KAFKA_V_MSGFLAGS(RD_KAFKA_MSG_F_COPY), RD_KAFKA_V_TIMESTAMP(r.timestamp),
+        RD_KAFKA_V_HEADERS(headers), RD_KAFKA_V_END);
     if (e) {
       rd_kafka_headers_destroy(headers);
       throw std::runtime_error(std::string{"produce: "} + rd_kafka_err2str(e));
@@ -54,8 +51,7 @@ std::vector<int64_t> produce(const std::string& bootstrap, const std::string& to
   }
   if (auto e = rd_kafka_flush(rk.get(), 30000))
     throw std::runtime_error(std::string{"flush: "} + rd_kafka_err2str(e));
-  if (!tally.first_error.empty())
-    throw std::runtime_error("delivery failed: " + tally.first_error);
+  if (!tally.first_error.empty()) throw std::runtime_error("delivery failed: " + tally.first_error);
   return tally.offsets;
 }
 
@@ -63,8 +59,7 @@ std::vector<test_record> consume(const std::string& bootstrap, const std::string
                                  int32_t partition, int64_t from, int64_t until,
                                  std::chrono::milliseconds deadline) {
   std::vector<test_record> out;
-  if (from >= until)
-    return out;
+  if (from >= until) return out;
   auto rk = kafka::make_consumer({{"bootstrap.servers", bootstrap},
                                   {"group.id", "k2k-test-reader"},
                                   {"enable.auto.commit", "false"},
@@ -75,10 +70,8 @@ std::vector<test_record> consume(const std::string& bootstrap, const std::string
   auto end = std::chrono::steady_clock::now() + deadline;
   while (std::chrono::steady_clock::now() < end) {
     kafka::message_ptr m{rd_kafka_consumer_poll(rk.get(), 100)};
-    if (!m || m->err)
-      continue;
-    if (m->offset >= until)
-      break;
+    if (!m || m->err) continue;
+    if (m->offset >= until) break;
     test_record r;
     r.key.assign(static_cast<const char*>(m->key), m->key_len);
     r.value.assign(static_cast<const char*>(m->payload), m->len);
@@ -93,8 +86,7 @@ std::vector<test_record> consume(const std::string& bootstrap, const std::string
         r.headers.emplace_back(name, std::string(static_cast<const char*>(value), size));
     }
     out.push_back(std::move(r));
-    if (m->offset + 1 >= until)
-      break;
+    if (m->offset + 1 >= until) break;
   }
   return out;
 }
@@ -102,8 +94,8 @@ std::vector<test_record> consume(const std::string& bootstrap, const std::string
 int64_t high_watermark(const std::string& bootstrap, const std::string& topic, int32_t partition) {
   auto rk = kafka::make_consumer({{"bootstrap.servers", bootstrap}, {"group.id", "k2k-test-wm"}});
   int64_t low = 0, high = 0;
-  if (auto e = rd_kafka_query_watermark_offsets(rk.get(), topic.c_str(), partition, &low, &high,
-                                                10000))
+  if (auto e =
+          rd_kafka_query_watermark_offsets(rk.get(), topic.c_str(), partition, &low, &high, 10000))
     throw std::runtime_error(std::string{"watermarks: "} + rd_kafka_err2str(e));
   return high;
 }

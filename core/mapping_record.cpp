@@ -1,0 +1,181 @@
+#include "core/mapping_record.hpp"
+
+#include "core/decimal.hpp"
+
+#include <algorithm>
+#include <cstdint>
+#include <optional>
+
+namespace k2k::core {
+
+namespace {
+
+constexpr size_t max_topic_length = 249;
+constexpr size_t run_size = 8 + 8 + 4;
+constexpr uint32_t max_runs = 1'000'000;
+
+class writer {
+public:
+  void u8(uint8_t v) { out.push_back(static_cast<char>(v)); }
+  void u16(uint16_t v) { big_endian(v, 2); }
+  void u32(uint32_t v) { big_endian(v, 4); }
+  void i32(int32_t v) { big_endian(static_cast<uint32_t>(v), 4); }
+  void i64(int64_t v) { big_endian(static_cast<uint64_t>(v), 8); }
+  void str(std::string_view s) {
+    u16(static_cast<uint16_t>(s.size()));
+    out.append(s);
+  }
+  std::string out;
+
+private:
+  void big_endian(uint64_t v, int bytes) {
+    for (int i = bytes - 1; i >= 0; --i)
+      out.push_back(static_cast<char>((v >> (8 * i)) & 0xff));
+  }
+};
+
+class reader {
+public:
+  explicit reader(std::string_view in) : in_(in) {}
+
+  bool u8(uint8_t& v) { return read(v, 1); }
+  bool u16(uint16_t& v) { return read(v, 2); }
+  bool u32(uint32_t& v) { return read(v, 4); }
+  bool i32(int32_t& v) {
+    uint32_t u;
+    if (!read(u, 4)) return false;
+    v = static_cast<int32_t>(u);
+    return true;
+  }
+  bool i64(int64_t& v) {
+    uint64_t u;
+    if (!read(u, 8)) return false;
+    v = static_cast<int64_t>(u);
+    return true;
+  }
+  size_t remaining() const { return in_.size() - pos_; }
+  size_t position() const { return pos_; }
+  bool bytes(std::string& out, size_t n) {
+    if (remaining() < n) return false;
+    out.assign(in_.data() + pos_, n);
+    pos_ += n;
+    return true;
+  }
+
+private:
+  template <class T> bool read(T& v, int n) {
+    if (remaining() < static_cast<size_t>(n)) return false;
+    uint64_t acc = 0;
+    for (int i = 0; i < n; ++i)
+      acc = (acc << 8) | static_cast<uint8_t>(in_[pos_ + static_cast<size_t>(i)]);
+    pos_ += static_cast<size_t>(n);
+    v = static_cast<T>(acc);
+    return true;
+  }
+
+  std::string_view in_;
+  size_t pos_ = 0;
+};
+
+error_info malformed(const reader& r, const std::string& what) {
+  return {ec::malformed_mapping,
+          "malformed mapping record at byte " + std::to_string(r.position()) + ": " + what};
+}
+
+} // namespace
+
+bool operator==(const mapping_record& a, const mapping_record& b) {
+  if (a.source_topic != b.source_topic || a.source_partition != b.source_partition ||
+      a.target_topic != b.target_topic || a.target_partition != b.target_partition ||
+      a.source_next != b.source_next || a.runs.size() != b.runs.size())
+    return false;
+  for (size_t i = 0; i < a.runs.size(); ++i)
+    if (a.runs[i].source_start != b.runs[i].source_start ||
+        a.runs[i].target_start != b.runs[i].target_start || a.runs[i].count != b.runs[i].count)
+      return false;
+  return true;
+}
+
+std::string mapping_key(std::string_view source_topic, int32_t source_partition) {
+  std::string key{source_topic};
+  key += '/';
+  key += format_decimal(source_partition).view();
+  return key;
+}
+
+std::string encode_mapping(const mapping_record& r) {
+  writer w;
+  w.out.reserve(32 + r.source_topic.size() + r.target_topic.size() + r.runs.size() * run_size);
+  w.u8(mapping_format_version);
+  w.str(r.source_topic);
+  w.i32(r.source_partition);
+  w.str(r.target_topic);
+  w.i32(r.target_partition);
+  w.i64(r.source_next.value);
+  // A run longer than the 32-bit count field is written as several.
+  constexpr int64_t max_count = UINT32_MAX;
+  uint32_t pieces = 0;
+  for (const auto& run : r.runs)
+    pieces += static_cast<uint32_t>((run.count + max_count - 1) / max_count);
+  w.u32(pieces);
+  for (const auto& run : r.runs)
+    for (int64_t done = 0; done < run.count; done += max_count) {
+      w.i64(run.source_start.value + done);
+      w.i64(run.target_start.value + done);
+      w.u32(static_cast<uint32_t>(std::min(max_count, run.count - done)));
+    }
+  return std::move(w.out);
+}
+
+result<mapping_record> decode_mapping(std::string_view bytes) {
+  reader r{bytes};
+  uint8_t version = 0;
+  if (!r.u8(version)) return malformed(r, "empty");
+  if (version != mapping_format_version)
+    return error_info{ec::unknown_version, "mapping record format version " +
+                                               std::to_string(version) +
+                                               " is not supported (this build reads version 1)"};
+  mapping_record m;
+  auto topic = [&](std::string& out, const char* what) -> std::optional<error_info> {
+    uint16_t len = 0;
+    if (!r.u16(len)) return malformed(r, std::string{"truncated before the "} + what + " length");
+    if (len == 0 || len > max_topic_length)
+      return malformed(r, std::string{what} + " length " + std::to_string(len) + " is outside 1.." +
+                              std::to_string(max_topic_length));
+    if (!r.bytes(out, len)) return malformed(r, std::string{"truncated inside the "} + what);
+    return std::nullopt;
+  };
+  if (auto e = topic(m.source_topic, "source topic")) return *e;
+  if (!r.i32(m.source_partition) || m.source_partition < 0)
+    return malformed(r, "truncated or negative source partition");
+  if (auto e = topic(m.target_topic, "target topic")) return *e;
+  if (!r.i32(m.target_partition) || m.target_partition < 0)
+    return malformed(r, "truncated or negative target partition");
+  if (!r.i64(m.source_next.value) || m.source_next.value < 0)
+    return malformed(r, "truncated or negative src_next");
+  uint32_t count = 0;
+  if (!r.u32(count)) return malformed(r, "truncated before the run count");
+  if (count > max_runs || count * run_size != r.remaining())
+    return malformed(r, "run count " + std::to_string(count) + " does not match the " +
+                            std::to_string(r.remaining()) + " bytes that follow");
+  m.runs.reserve(count);
+  for (uint32_t i = 0; i < count; ++i) {
+    mapping_run run;
+    uint32_t n = 0;
+    r.i64(run.source_start.value);
+    r.i64(run.target_start.value);
+    r.u32(n);
+    run.count = n;
+    if (run.source_start.value < 0 || run.target_start.value < 0 || n == 0)
+      return malformed(r, "run " + std::to_string(i) + " has a negative offset or no offsets");
+    if (!m.runs.empty() && run.source_start < m.runs.back().source_end())
+      return malformed(r, "run " + std::to_string(i) + " overlaps or precedes the previous run");
+    m.runs.push_back(run);
+  }
+  if (!m.runs.empty() && m.source_next < m.runs.back().source_end())
+    return malformed(r, "src_next " + std::to_string(m.source_next.value) +
+                            " is below the end of the last run");
+  return m;
+}
+
+} // namespace k2k::core

@@ -1,0 +1,36 @@
+// The mapping-topic record: format documented in docs/mapping-format.md.
+#pragma once
+
+#include "core/error.hpp"
+#include "core/offset_index.hpp"
+
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace k2k::core {
+
+constexpr uint8_t mapping_format_version = 1;
+
+struct mapping_record {
+  std::string source_topic;
+  int32_t source_partition = 0;
+  std::string target_topic;
+  int32_t target_partition = 0;
+  source_offset source_next;     // the replicator consumed the source up to here (exclusive)
+  std::vector<mapping_run> runs; // ascending, non-overlapping; updated_ms is not encoded
+
+  friend bool operator==(const mapping_record& a, const mapping_record& b);
+};
+
+// "<source topic>/<source partition>": all mappings of a source partition share a key,
+// so they land in one mapping partition, in order.
+std::string mapping_key(std::string_view source_topic, int32_t source_partition);
+
+std::string encode_mapping(const mapping_record& r);
+
+// Rejects truncated input, unknown versions, absurd lengths and counts, and runs
+// that are not ascending; never reads out of bounds, never throws.
+result<mapping_record> decode_mapping(std::string_view bytes);
+
+} // namespace k2k::core

@@ -37,8 +37,10 @@ kafka_properties kafka_settings::for_admin() const {
 
 bool name_selector::matches(const std::string& name) const {
   bool included = regex.empty() ? in(names, name) : full_match(regex, name);
-  if (!included) return false;
-  if (in(exclude_names, name)) return false;
+  if (!included)
+    return false;
+  if (in(exclude_names, name))
+    return false;
   return exclude_regex.empty() || !full_match(exclude_regex, name);
 }
 

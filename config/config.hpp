@@ -81,6 +81,16 @@ struct feature_settings {
 
 struct offset_mapping_settings {
   std::string topic = "__k2k_offset_mappings";
+  int partitions = 12;         // when k2k creates the topic
+  int replication_factor = -1; // when k2k creates the topic; -1: broker default
+};
+
+struct replicator_settings {
+  int max_in_flight_records = 50000; // backpressure: source partitions pause above this
+  int batch_size = 5000;             // records taken from the source per cycle
+  std::chrono::milliseconds report_interval{10000};
+  std::chrono::milliseconds topic_refresh_interval{30000}; // regex subscriptions
+  std::chrono::milliseconds shutdown_timeout{30000};
 };
 
 struct group_settings {
@@ -111,6 +121,7 @@ struct pipeline_config {
   group_settings groups;
   error_handling_settings error_handling;
   metrics_settings metrics;
+  replicator_settings replicator;
 };
 
 } // namespace k2k::config

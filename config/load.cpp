@@ -17,9 +17,11 @@ namespace k2k::config {
 std::string problem::to_string() const {
   std::ostringstream out;
   out << file << ':';
-  if (line > 0) out << line << ':' << column << ':';
+  if (line > 0)
+    out << line << ':' << column << ':';
   out << ' ';
-  if (!key_path.empty()) out << key_path << ": ";
+  if (!key_path.empty())
+    out << key_path << ": ";
   out << message;
   return out.str();
 }
@@ -71,7 +73,8 @@ public:
   }
 
   bool expect_map(const YAML::Node& node, const std::string& path) {
-    if (node.IsMap()) return true;
+    if (node.IsMap())
+      return true;
     report(node, path, "expected a map, found " + describe(node));
     return false;
   }
@@ -81,7 +84,8 @@ public:
                   const std::vector<std::string>& allowed) {
     for (auto it = map.begin(); it != map.end(); ++it) {
       auto key = it->first.Scalar();
-      if (std::find(allowed.begin(), allowed.end(), key) != allowed.end()) continue;
+      if (std::find(allowed.begin(), allowed.end(), key) != allowed.end())
+        continue;
       std::string message = "unknown key";
       auto suggestion = closest_match(key, allowed);
       message += suggestion.empty() ? ", expected one of " + list(allowed)
@@ -94,7 +98,8 @@ public:
   std::optional<YAML::Node> required(const YAML::Node& map, const std::string& key,
                                      const std::string& path, const std::string& expected) {
     auto child = map[key];
-    if (child) return child;
+    if (child)
+      return child;
     report(map, child_path(path, key), "missing required key, expected " + expected);
     return std::nullopt;
   }
@@ -120,9 +125,11 @@ public:
       names.push_back(option.first);
     auto expected = "one of " + list(names);
     auto value = scalar(node, path, expected);
-    if (!value) return std::nullopt;
+    if (!value)
+      return std::nullopt;
     for (const auto& [name, result] : options)
-      if (*value == name) return result;
+      if (*value == name)
+        return result;
     report(node, path, "expected " + expected + ", found \"" + *value + "\"");
     return std::nullopt;
   }
@@ -131,7 +138,8 @@ public:
                                                     const std::string& path) {
     static const char* expected = "a positive duration such as 250ms, 5s, 1m or 1h";
     auto value = scalar(node, path, expected);
-    if (!value) return std::nullopt;
+    if (!value)
+      return std::nullopt;
     static const std::regex form{"([0-9]{1,9})(ms|s|m|h)"};
     std::smatch m;
     if (!std::regex_match(*value, m, form) || std::stoll(m[1]) == 0) {
@@ -147,9 +155,23 @@ public:
     return std::chrono::milliseconds{ms};
   }
 
+  std::optional<int> integer(const YAML::Node& node, const std::string& path, int min, int max) {
+    auto expected = "an integer from " + std::to_string(min) + " to " + std::to_string(max);
+    auto value = scalar(node, path, expected);
+    if (!value)
+      return std::nullopt;
+    static const std::regex form{"-?[0-9]{1,9}"};
+    if (!std::regex_match(*value, form) || std::stoi(*value) < min || std::stoi(*value) > max) {
+      report(node, path, "expected " + expected + ", found \"" + *value + "\"");
+      return std::nullopt;
+    }
+    return std::stoi(*value);
+  }
+
   std::optional<std::string> regex(const YAML::Node& node, const std::string& path) {
     auto value = scalar(node, path, "a regular expression");
-    if (!value) return std::nullopt;
+    if (!value)
+      return std::nullopt;
     try {
       std::regex compiled{*value};
     } catch (const std::regex_error& e) {
@@ -184,13 +206,16 @@ public:
 
   kafka_properties properties(const YAML::Node& node, const std::string& path) {
     kafka_properties result;
-    if (!node || node.IsNull()) return result;
-    if (!expect_map(node, path)) return result;
+    if (!node || node.IsNull())
+      return result;
+    if (!expect_map(node, path))
+      return result;
     for (auto it = node.begin(); it != node.end(); ++it) {
       auto key = it->first.Scalar();
       auto key_path = child_path(path, key);
       auto value = scalar(it->second, key_path, "a librdkafka property value");
-      if (!value) continue;
+      if (!value)
+        continue;
       if (auto complaint = kafka::check_property(key, *value)) {
         report(it->first, key_path, "rejected by librdkafka: " + *complaint);
         continue;
@@ -243,30 +268,41 @@ public:
   pipeline_parser(reader& r) : r_(r) {}
 
   void parse(const YAML::Node& root, pipeline_config& c) {
-    if (!r_.expect_map(root, "")) return;
+    if (!r_.expect_map(root, ""))
+      return;
     r_.check_keys(root, "",
                   {"name", "source", "target", "replication", "features", "tracing",
-                   "offsetMapping", "groups", "errorHandling", "metrics"});
-    if (auto n = r_.required(root, "name", "", "the pipeline name")) parse_name(*n, c);
+                   "offsetMapping", "groups", "errorHandling", "metrics", "replicator"});
+    if (auto n = r_.required(root, "name", "", "the pipeline name"))
+      parse_name(*n, c);
     if (auto n = r_.required(root, "source", "", "the source cluster (source.kafka.common)"))
       parse_cluster(*n, "source", {"common", "consumer", "admin"}, c.source);
     if (auto n = r_.required(root, "target", "", "the target cluster (target.kafka.common)"))
       parse_cluster(*n, "target", {"common", "producer", "consumer", "admin"}, c.target);
     if (auto n = r_.required(root, "replication", "", "a list with a source and a sink"))
       parse_replication(*n, c.replication);
-    if (auto n = root["features"]) parse_features(n, c.features);
-    if (auto n = root["tracing"]) parse_tracing(n, c.tracing_headers);
-    if (auto n = root["offsetMapping"]) parse_offset_mapping(n, c.offset_mapping);
-    if (auto n = root["groups"]) parse_groups(n, c.groups);
-    if (auto n = root["errorHandling"]) parse_error_handling(n, c.error_handling);
-    if (auto n = root["metrics"]) parse_metrics(n, c.metrics);
+    if (auto n = root["features"])
+      parse_features(n, c.features);
+    if (auto n = root["tracing"])
+      parse_tracing(n, c.tracing_headers);
+    if (auto n = root["offsetMapping"])
+      parse_offset_mapping(n, c.offset_mapping);
+    if (auto n = root["groups"])
+      parse_groups(n, c.groups);
+    if (auto n = root["errorHandling"])
+      parse_error_handling(n, c.error_handling);
+    if (auto n = root["metrics"])
+      parse_metrics(n, c.metrics);
+    if (auto n = root["replicator"])
+      parse_replicator(n, c.replicator);
     cross_check(c);
   }
 
 private:
   void parse_name(const YAML::Node& n, pipeline_config& c) {
     auto name = r_.scalar(n, "name", "the pipeline name");
-    if (!name) return;
+    if (!name)
+      return;
     if (!valid_kafka_name(*name)) {
       r_.report(n, "name",
                 "expected letters, digits, '.', '_' or '-' (it names groups and transactional "
@@ -279,12 +315,15 @@ private:
 
   void parse_cluster(const YAML::Node& n, const std::string& path,
                      const std::vector<std::string>& roles, cluster_settings& out) {
-    if (!r_.expect_map(n, path)) return;
+    if (!r_.expect_map(n, path))
+      return;
     r_.check_keys(n, path, {"kafka"});
     auto kafka = r_.required(n, "kafka", path, "a map with common/consumer/admin properties");
-    if (!kafka) return;
+    if (!kafka)
+      return;
     auto kafka_path = path + ".kafka";
-    if (!r_.expect_map(*kafka, kafka_path)) return;
+    if (!r_.expect_map(*kafka, kafka_path))
+      return;
     r_.check_keys(*kafka, kafka_path, roles);
     out.kafka.common = r_.properties((*kafka)["common"], kafka_path + ".common");
     out.kafka.consumer = r_.properties((*kafka)["consumer"], kafka_path + ".consumer");
@@ -308,7 +347,8 @@ private:
     for (size_t i = 0; i < n.size(); ++i) {
       auto item = n[i];
       auto path = "replication[" + std::to_string(i) + "]";
-      if (!r_.expect_map(item, path)) continue;
+      if (!r_.expect_map(item, path))
+        continue;
       r_.check_keys(item, path, {"source", "sink"});
       if (auto source = item["source"]) {
         if (have_source)
@@ -317,7 +357,8 @@ private:
         parse_source(source, path + ".source", out);
       }
       if (auto sink = item["sink"]) {
-        if (have_sink) r_.report(sink, path + ".sink", "expected one sink, found a second one");
+        if (have_sink)
+          r_.report(sink, path + ".sink", "expected one sink, found a second one");
         have_sink = true;
         parse_sink(sink, path + ".sink", out.sink);
       }
@@ -328,20 +369,24 @@ private:
   }
 
   void parse_source(const YAML::Node& n, const std::string& path, replication_settings& out) {
-    if (!r_.expect_map(n, path)) return;
+    if (!r_.expect_map(n, path))
+      return;
     r_.check_keys(n, path, {"topic"});
     auto topic = r_.required(n, "topic", path, "a topic, a list of topics or {regex: ...}");
-    if (!topic) return;
+    if (!topic)
+      return;
     auto topic_path = path + ".topic";
     auto& sel = out.topics;
     if (topic->IsScalar()) {
-      if (auto name = r_.scalar(*topic, topic_path, "a topic name")) sel.names = {*name};
+      if (auto name = r_.scalar(*topic, topic_path, "a topic name"))
+        sel.names = {*name};
     } else if (topic->IsSequence()) {
       r_.names_or_regex(*topic, topic_path, sel.names, sel.regex);
     } else if (topic->IsMap()) {
       r_.check_keys(*topic, topic_path, {"regex", "exclude"});
       if (auto re = r_.required(*topic, "regex", topic_path, "a regular expression"))
-        if (auto value = r_.regex(*re, topic_path + ".regex")) sel.regex = *value;
+        if (auto value = r_.regex(*re, topic_path + ".regex"))
+          sel.regex = *value;
       if (auto ex = (*topic)["exclude"])
         r_.names_or_regex(ex, topic_path + ".exclude", sel.exclude_names, sel.exclude_regex);
     } else {
@@ -354,7 +399,8 @@ private:
   }
 
   void parse_sink(const YAML::Node& n, const std::string& path, sink_settings& out) {
-    if (!r_.expect_map(n, path)) return;
+    if (!r_.expect_map(n, path))
+      return;
     r_.check_keys(n, path, {"topic", "partition"});
     if (auto topic = n["topic"]) {
       auto topic_path = path + ".topic";
@@ -378,7 +424,8 @@ private:
   }
 
   void parse_features(const YAML::Node& n, feature_settings& out) {
-    if (!r_.expect_map(n, "features")) return;
+    if (!r_.expect_map(n, "features"))
+      return;
     r_.check_keys(n, "features",
                   {"offsetMapping", "tracingHeaders", "keepRecordCreationTimestamp", "exactlyOnce",
                    "applyMappingsGuard"});
@@ -405,10 +452,12 @@ private:
   }
 
   void parse_tracing(const YAML::Node& n, tracing_header_names& out) {
-    if (!r_.expect_map(n, "tracing")) return;
+    if (!r_.expect_map(n, "tracing"))
+      return;
     r_.check_keys(n, "tracing", {"headers"});
     auto headers = n["headers"];
-    if (!headers || !r_.expect_map(headers, "tracing.headers")) return;
+    if (!headers || !r_.expect_map(headers, "tracing.headers"))
+      return;
     auto path = std::string{"tracing.headers"};
     r_.check_keys(headers, path, {"topic", "partition", "offset", "timestamp", "pipeline"});
     set_header_name(headers, path, "topic", out.topic);
@@ -419,8 +468,15 @@ private:
   }
 
   void parse_offset_mapping(const YAML::Node& n, offset_mapping_settings& out) {
-    if (!r_.expect_map(n, "offsetMapping")) return;
-    r_.check_keys(n, "offsetMapping", {"topic"});
+    if (!r_.expect_map(n, "offsetMapping"))
+      return;
+    r_.check_keys(n, "offsetMapping", {"topic", "partitions", "replicationFactor"});
+    if (auto p = n["partitions"])
+      if (auto v = r_.integer(p, "offsetMapping.partitions", 1, 10000))
+        out.partitions = *v;
+    if (auto rf = n["replicationFactor"])
+      if (auto v = r_.integer(rf, "offsetMapping.replicationFactor", -1, 32))
+        out.replication_factor = *v;
     if (auto topic = n["topic"]) {
       auto value = r_.scalar(topic, "offsetMapping.topic", "a topic name");
       if (value && !valid_kafka_name(*value))
@@ -432,7 +488,8 @@ private:
   }
 
   void parse_groups(const YAML::Node& n, group_settings& out) {
-    if (!r_.expect_map(n, "groups")) return;
+    if (!r_.expect_map(n, "groups"))
+      return;
     r_.check_keys(n, "groups", {"consumerGroups", "exclude", "pollInterval", "offsetGuardPrefix"});
     auto& sel = out.consumer_groups;
     if (auto cg = n["consumerGroups"])
@@ -440,7 +497,8 @@ private:
     if (auto ex = n["exclude"])
       r_.names_or_regex(ex, "groups.exclude", sel.exclude_names, sel.exclude_regex);
     if (auto pi = n["pollInterval"])
-      if (auto d = r_.duration(pi, "groups.pollInterval")) out.poll_interval = *d;
+      if (auto d = r_.duration(pi, "groups.pollInterval"))
+        out.poll_interval = *d;
     if (auto prefix = n["offsetGuardPrefix"]) {
       auto value = r_.scalar(prefix, "groups.offsetGuardPrefix", "a non-empty prefix");
       if (value && value->empty())
@@ -452,7 +510,8 @@ private:
   }
 
   void parse_error_handling(const YAML::Node& n, error_handling_settings& out) {
-    if (!r_.expect_map(n, "errorHandling")) return;
+    if (!r_.expect_map(n, "errorHandling"))
+      return;
     r_.check_keys(n, "errorHandling",
                   {"onActiveConsumerGroupCommit", "onMultipleTargetCommittedOffsets"});
     const std::vector<std::pair<std::string, on_error>> options{{"fail", on_error::fail},
@@ -466,7 +525,8 @@ private:
   }
 
   void parse_metrics(const YAML::Node& n, metrics_settings& out) {
-    if (!r_.expect_map(n, "metrics")) return;
+    if (!r_.expect_map(n, "metrics"))
+      return;
     r_.check_keys(n, "metrics", {"listen"});
     if (auto l = n["listen"]) {
       static const std::regex form{R"((\[[0-9A-Fa-f:]+\]|[A-Za-z0-9.-]+):([0-9]{1,5}))"};
@@ -479,6 +539,29 @@ private:
     }
   }
 
+  void parse_replicator(const YAML::Node& n, replicator_settings& out) {
+    if (!r_.expect_map(n, "replicator"))
+      return;
+    r_.check_keys(n, "replicator",
+                  {"maxInFlightRecords", "batchSize", "reportInterval", "topicRefreshInterval",
+                   "shutdownTimeout"});
+    if (auto v = n["maxInFlightRecords"])
+      if (auto i = r_.integer(v, "replicator.maxInFlightRecords", 1, 10'000'000))
+        out.max_in_flight_records = *i;
+    if (auto v = n["batchSize"])
+      if (auto i = r_.integer(v, "replicator.batchSize", 1, 1'000'000))
+        out.batch_size = *i;
+    if (auto v = n["reportInterval"])
+      if (auto d = r_.duration(v, "replicator.reportInterval"))
+        out.report_interval = *d;
+    if (auto v = n["topicRefreshInterval"])
+      if (auto d = r_.duration(v, "replicator.topicRefreshInterval"))
+        out.topic_refresh_interval = *d;
+    if (auto v = n["shutdownTimeout"])
+      if (auto d = r_.duration(v, "replicator.shutdownTimeout"))
+        out.shutdown_timeout = *d;
+  }
+
   void cross_check(const pipeline_config& c) {
     if (c.features.offset_mapping && c.replication.sink.partition != sink_partitioning::source)
       r_.report(partition_mark_, partition_path_,
@@ -489,13 +572,15 @@ private:
   void set_toggle(const YAML::Node& map, const std::string& path, const std::string& key,
                   bool& out) {
     if (auto n = map[key])
-      if (auto v = r_.toggle(n, child_path(path, key))) out = *v;
+      if (auto v = r_.toggle(n, child_path(path, key)))
+        out = *v;
   }
 
   void set_header_name(const YAML::Node& map, const std::string& path, const std::string& key,
                        std::string& out) {
     auto n = map[key];
-    if (!n) return;
+    if (!n)
+      return;
     auto value = r_.scalar(n, child_path(path, key), "a header name");
     if (value && value->empty())
       r_.report(n, child_path(path, key), "expected a non-empty header name, found \"\"");

@@ -34,6 +34,7 @@ void emit_selector(YAML::Emitter& out, const std::vector<std::string>& names,
 } // namespace
 
 std::string to_yaml(const pipeline_config& c) {
+  auto ms = [](std::chrono::milliseconds d) { return std::to_string(d.count()) + "ms"; };
   YAML::Emitter out;
   out << YAML::BeginMap;
   out << YAML::Key << "name" << YAML::Value << c.name;
@@ -42,7 +43,8 @@ std::string to_yaml(const pipeline_config& c) {
         << YAML::Value << YAML::BeginMap;
     emit_properties(out, "common", cluster->kafka.common);
     emit_properties(out, "consumer", cluster->kafka.consumer);
-    if (cluster == &c.target) emit_properties(out, "producer", cluster->kafka.producer);
+    if (cluster == &c.target)
+      emit_properties(out, "producer", cluster->kafka.producer);
     emit_properties(out, "admin", cluster->kafka.admin);
     out << YAML::EndMap << YAML::EndMap;
   }
@@ -101,8 +103,11 @@ std::string to_yaml(const pipeline_config& c) {
   out << YAML::Key << "pipeline" << YAML::Value << hn.pipeline;
   out << YAML::EndMap << YAML::EndMap;
 
-  out << YAML::Key << "offsetMapping" << YAML::Value << YAML::BeginMap << YAML::Key << "topic"
-      << YAML::Value << c.offset_mapping.topic << YAML::EndMap;
+  out << YAML::Key << "offsetMapping" << YAML::Value << YAML::BeginMap;
+  out << YAML::Key << "topic" << YAML::Value << c.offset_mapping.topic;
+  out << YAML::Key << "partitions" << YAML::Value << c.offset_mapping.partitions;
+  out << YAML::Key << "replicationFactor" << YAML::Value << c.offset_mapping.replication_factor;
+  out << YAML::EndMap;
 
   const auto& g = c.groups;
   out << YAML::Key << "groups" << YAML::Value << YAML::BeginMap;
@@ -112,8 +117,7 @@ std::string to_yaml(const pipeline_config& c) {
     out << YAML::Key << "exclude" << YAML::Value;
     emit_selector(out, g.consumer_groups.exclude_names, g.consumer_groups.exclude_regex);
   }
-  out << YAML::Key << "pollInterval" << YAML::Value
-      << std::to_string(g.poll_interval.count()) + "ms";
+  out << YAML::Key << "pollInterval" << YAML::Value << ms(g.poll_interval);
   out << YAML::Key << "offsetGuardPrefix" << YAML::Value << YAML::DoubleQuoted
       << g.offset_guard_prefix;
   out << YAML::EndMap;
@@ -127,6 +131,15 @@ std::string to_yaml(const pipeline_config& c) {
 
   out << YAML::Key << "metrics" << YAML::Value << YAML::BeginMap << YAML::Key << "listen"
       << YAML::Value << c.metrics.listen << YAML::EndMap;
+
+  const auto& rep = c.replicator;
+  out << YAML::Key << "replicator" << YAML::Value << YAML::BeginMap;
+  out << YAML::Key << "maxInFlightRecords" << YAML::Value << rep.max_in_flight_records;
+  out << YAML::Key << "batchSize" << YAML::Value << rep.batch_size;
+  out << YAML::Key << "reportInterval" << YAML::Value << ms(rep.report_interval);
+  out << YAML::Key << "topicRefreshInterval" << YAML::Value << ms(rep.topic_refresh_interval);
+  out << YAML::Key << "shutdownTimeout" << YAML::Value << ms(rep.shutdown_timeout);
+  out << YAML::EndMap;
   out << YAML::EndMap;
   return std::string{out.c_str()} + "\n";
 }

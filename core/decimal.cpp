@@ -12,10 +12,12 @@ decimal_buffer format_decimal(int64_t value) {
 }
 
 std::optional<int64_t> parse_decimal(std::string_view text) {
-  if (text.empty() || text.size() > 20) return std::nullopt;
+  if (text.empty() || text.size() > 20)
+    return std::nullopt;
   int64_t value = 0;
   auto r = std::from_chars(text.data(), text.data() + text.size(), value);
-  if (r.ec != std::errc{} || r.ptr != text.data() + text.size()) return std::nullopt;
+  if (r.ec != std::errc{} || r.ptr != text.data() + text.size())
+    return std::nullopt;
   return value;
 }
 

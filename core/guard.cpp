@@ -19,7 +19,8 @@ namespace {
 
 // Consumes `literal` from the front of `s`.
 bool eat(std::string_view& s, std::string_view literal) {
-  if (s.substr(0, literal.size()) != literal) return false;
+  if (s.substr(0, literal.size()) != literal)
+    return false;
   s.remove_prefix(literal.size());
   return true;
 }
@@ -27,9 +28,11 @@ bool eat(std::string_view& s, std::string_view literal) {
 // Consumes a non-negative decimal up to `stop` (or the end when stop is '\0').
 std::optional<int64_t> number(std::string_view& s, char stop) {
   auto end = stop ? s.find(stop) : s.size();
-  if (end == std::string_view::npos) return std::nullopt;
+  if (end == std::string_view::npos)
+    return std::nullopt;
   auto v = parse_decimal(s.substr(0, end));
-  if (!v || *v < 0) return std::nullopt;
+  if (!v || *v < 0)
+    return std::nullopt;
   s.remove_prefix(end);
   return v;
 }
@@ -39,18 +42,23 @@ std::optional<int64_t> number(std::string_view& s, char stop) {
 std::optional<guard_version> parse_guard_metadata(std::string_view prefix,
                                                   std::string_view metadata) {
   auto s = metadata;
-  if (prefix.empty() || !eat(s, prefix) || !eat(s, "v1;src=")) return std::nullopt;
+  if (prefix.empty() || !eat(s, prefix) || !eat(s, "v1;src="))
+    return std::nullopt;
   auto src = number(s, ';');
-  if (!src || !eat(s, ";map=")) return std::nullopt;
+  if (!src || !eat(s, ";map="))
+    return std::nullopt;
   auto partition = number(s, ':');
-  if (!partition || *partition > INT32_MAX || !eat(s, ":")) return std::nullopt;
+  if (!partition || *partition > INT32_MAX || !eat(s, ":"))
+    return std::nullopt;
   auto position = number(s, '\0');
-  if (!position) return std::nullopt;
+  if (!position)
+    return std::nullopt;
   return guard_version{source_offset{*src}, static_cast<int32_t>(*partition), *position};
 }
 
 bool dominates(const guard_version& next, const guard_version& current) {
-  if (next.mapping_partition != current.mapping_partition) return next.source > current.source;
+  if (next.mapping_partition != current.mapping_partition)
+    return next.source > current.source;
   bool none_older =
       next.source >= current.source && next.mapping_position >= current.mapping_position;
   bool one_newer = next.source > current.source || next.mapping_position > current.mapping_position;
@@ -74,11 +82,15 @@ const char* to_string(guard_decision d) {
 guard_decision decide_commit(const std::optional<current_commit>& current, target_offset proposed,
                              const guard_version& version, std::string_view prefix,
                              bool guard_enabled) {
-  if (!current) return guard_decision::write;
-  if (current->offset == proposed) return guard_decision::skip_unchanged;
-  if (!guard_enabled) return guard_decision::write;
+  if (!current)
+    return guard_decision::write;
+  if (current->offset == proposed)
+    return guard_decision::skip_unchanged;
+  if (!guard_enabled)
+    return guard_decision::write;
   auto existing = parse_guard_metadata(prefix, current->metadata);
-  if (!existing) return guard_decision::skip_foreign;
+  if (!existing)
+    return guard_decision::skip_foreign;
   return dominates(version, *existing) ? guard_decision::write : guard_decision::skip_stale;
 }
 

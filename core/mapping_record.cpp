@@ -43,20 +43,23 @@ public:
   bool u32(uint32_t& v) { return read(v, 4); }
   bool i32(int32_t& v) {
     uint32_t u;
-    if (!read(u, 4)) return false;
+    if (!read(u, 4))
+      return false;
     v = static_cast<int32_t>(u);
     return true;
   }
   bool i64(int64_t& v) {
     uint64_t u;
-    if (!read(u, 8)) return false;
+    if (!read(u, 8))
+      return false;
     v = static_cast<int64_t>(u);
     return true;
   }
   size_t remaining() const { return in_.size() - pos_; }
   size_t position() const { return pos_; }
   bool bytes(std::string& out, size_t n) {
-    if (remaining() < n) return false;
+    if (remaining() < n)
+      return false;
     out.assign(in_.data() + pos_, n);
     pos_ += n;
     return true;
@@ -64,7 +67,8 @@ public:
 
 private:
   template <class T> bool read(T& v, int n) {
-    if (remaining() < static_cast<size_t>(n)) return false;
+    if (remaining() < static_cast<size_t>(n))
+      return false;
     uint64_t acc = 0;
     for (int i = 0; i < n; ++i)
       acc = (acc << 8) | static_cast<uint8_t>(in_[pos_ + static_cast<size_t>(i)]);
@@ -130,7 +134,8 @@ std::string encode_mapping(const mapping_record& r) {
 result<mapping_record> decode_mapping(std::string_view bytes) {
   reader r{bytes};
   uint8_t version = 0;
-  if (!r.u8(version)) return malformed(r, "empty");
+  if (!r.u8(version))
+    return malformed(r, "empty");
   if (version != mapping_format_version)
     return error_info{ec::unknown_version, "mapping record format version " +
                                                std::to_string(version) +
@@ -138,23 +143,28 @@ result<mapping_record> decode_mapping(std::string_view bytes) {
   mapping_record m;
   auto topic = [&](std::string& out, const char* what) -> std::optional<error_info> {
     uint16_t len = 0;
-    if (!r.u16(len)) return malformed(r, std::string{"truncated before the "} + what + " length");
+    if (!r.u16(len))
+      return malformed(r, std::string{"truncated before the "} + what + " length");
     if (len == 0 || len > max_topic_length)
       return malformed(r, std::string{what} + " length " + std::to_string(len) + " is outside 1.." +
                               std::to_string(max_topic_length));
-    if (!r.bytes(out, len)) return malformed(r, std::string{"truncated inside the "} + what);
+    if (!r.bytes(out, len))
+      return malformed(r, std::string{"truncated inside the "} + what);
     return std::nullopt;
   };
-  if (auto e = topic(m.source_topic, "source topic")) return *e;
+  if (auto e = topic(m.source_topic, "source topic"))
+    return *e;
   if (!r.i32(m.source_partition) || m.source_partition < 0)
     return malformed(r, "truncated or negative source partition");
-  if (auto e = topic(m.target_topic, "target topic")) return *e;
+  if (auto e = topic(m.target_topic, "target topic"))
+    return *e;
   if (!r.i32(m.target_partition) || m.target_partition < 0)
     return malformed(r, "truncated or negative target partition");
   if (!r.i64(m.source_next.value) || m.source_next.value < 0)
     return malformed(r, "truncated or negative src_next");
   uint32_t count = 0;
-  if (!r.u32(count)) return malformed(r, "truncated before the run count");
+  if (!r.u32(count))
+    return malformed(r, "truncated before the run count");
   if (count > max_runs || count * run_size != r.remaining())
     return malformed(r, "run count " + std::to_string(count) + " does not match the " +
                             std::to_string(r.remaining()) + " bytes that follow");

@@ -15,7 +15,8 @@ bool contiguous(const mapping_run& a, const mapping_run& b) {
 } // namespace
 
 void offset_index::apply(const mapping_run& run) {
-  if (run.count <= 0) return;
+  if (run.count <= 0)
+    return;
   covered_ = std::max(covered_, run.source_end());
   // Fast path: in-order replication appends after the last run.
   if (runs_.empty() || run.source_start >= runs_.back().source_end()) {
@@ -79,20 +80,23 @@ size_t offset_index::run_at_or_before(source_offset s) const {
 
 std::optional<target_offset> offset_index::target_of(source_offset s) const {
   auto i = run_at_or_before(s);
-  if (i == npos || s >= runs_[i].source_end()) return std::nullopt;
+  if (i == npos || s >= runs_[i].source_end())
+    return std::nullopt;
   return runs_[i].target_of(s);
 }
 
 std::optional<mapped_pair> offset_index::floor(source_offset s) const {
   auto i = run_at_or_before(s);
-  if (i == npos) return std::nullopt;
+  if (i == npos)
+    return std::nullopt;
   const auto& r = runs_[i];
   auto src = std::min(s, r.source_end() + -1);
   return mapped_pair{src, r.target_of(src)};
 }
 
 std::optional<mapped_pair> offset_index::first() const {
-  if (runs_.empty()) return std::nullopt;
+  if (runs_.empty())
+    return std::nullopt;
   return mapped_pair{runs_.front().source_start, runs_.front().target_start};
 }
 

@@ -13,7 +13,8 @@ handle_ptr make_client(rd_kafka_type_t type, const properties& props) {
   route_logs(conf.get());
   char err[512];
   rd_kafka_t* rk = rd_kafka_new(type, conf.get(), err, sizeof err);
-  if (!rk) throw std::runtime_error(std::string{"cannot create Kafka client: "} + err);
+  if (!rk)
+    throw std::runtime_error(std::string{"cannot create Kafka client: "} + err);
   conf.release(); // rd_kafka_new took ownership
   return handle_ptr{rk};
 }

@@ -31,7 +31,8 @@ mock_cluster::mock_cluster(int brokers) : brokers_(brokers) {
 }
 
 mock_cluster::~mock_cluster() {
-  if (cluster_) rd_kafka_mock_cluster_destroy(cluster_);
+  if (cluster_)
+    rd_kafka_mock_cluster_destroy(cluster_);
 }
 
 void mock_cluster::create_topic(const std::string& name, int partitions, int replication_factor) {

@@ -98,7 +98,7 @@ TEST_CASE("an unknown key names the closest known key", "[config]") {
         R"(p.yaml:13:1: grups: unknown key, did you mean "groups"?)");
   CHECK(
       only_error(minimal + "zzzzzz: 1\n") ==
-      R"(p.yaml:13:1: zzzzzz: unknown key, expected one of "name", "source", "target", "replication", "features", "tracing", "offsetMapping", "groups", "errorHandling" or "metrics")");
+      R"(p.yaml:13:1: zzzzzz: unknown key, expected one of "name", "source", "target", "replication", "features", "tracing", "offsetMapping", "groups", "errorHandling", "metrics" or "replicator")");
 }
 
 TEST_CASE("a wrong type names what was expected and what was found", "[config]") {
@@ -127,6 +127,19 @@ TEST_CASE("durations take ms, s, m and h and nothing else", "[config]") {
   CHECK(
       only_error(with("0s")) ==
       R"(p.yaml:14:17: groups.pollInterval: expected a positive duration such as 250ms, 5s, 1m or 1h, found "0s")");
+}
+
+TEST_CASE("integers are range-checked", "[config]") {
+  CHECK(only_error(minimal + "replicator: {batchSize: 0}\n") ==
+        R"(p.yaml:13:25: replicator.batchSize: expected an integer from 1 to 1000000, found "0")");
+  CHECK(
+      only_error(minimal + "offsetMapping: {partitions: many}\n") ==
+      R"(p.yaml:13:29: offsetMapping.partitions: expected an integer from 1 to 10000, found "many")");
+  auto r =
+      load_string(minimal + "replicator: {maxInFlightRecords: 10, reportInterval: 2s}\n", "p.yaml");
+  REQUIRE(r.ok());
+  CHECK(r.config.replicator.max_in_flight_records == 10);
+  CHECK(r.config.replicator.report_interval == std::chrono::seconds(2));
 }
 
 TEST_CASE("a bad regex is reported with the regex engine's reason", "[config]") {

@@ -82,13 +82,20 @@ int main(int argc, char** argv) {
   } catch (const CLI::ParseError& e) {
     return app.exit(e);
   }
-  if (!k2k::tools::setup_logging(common.log_level)) return 2;
+  if (!k2k::tools::setup_logging(common.log_level))
+    return 2;
 
-  if (*validate) return k2k::tools::validate_command(common.config);
-  if (*mock_cluster) return k2k::tools::mock_cluster_command(mock);
-  if (*replicate) return not_built("replicate", 4);
-  if (*offset_mapping) return not_built("offset-mapping", 5);
-  if (*migrate) return not_built("migrate", 6);
-  if (*demo) return not_built("demo", 7);
+  if (*validate)
+    return k2k::tools::validate_command(common.config);
+  if (*mock_cluster)
+    return k2k::tools::mock_cluster_command(mock);
+  if (*replicate)
+    return not_built("replicate", 4);
+  if (*offset_mapping)
+    return not_built("offset-mapping", 5);
+  if (*migrate)
+    return not_built("migrate", 6);
+  if (*demo)
+    return not_built("demo", 7);
   return 2;
 }

@@ -56,7 +56,8 @@ int mock_cluster_command(const mock_cluster_options& options) {
     }
     bool found = false;
     for (auto& [name, cluster] : clusters) {
-      if (m[2].matched && m[2] != name) continue;
+      if (m[2].matched && m[2] != name)
+        continue;
       cluster->create_topic(m[3], std::stoi(m[4]));
       found = true;
     }

@@ -154,6 +154,7 @@ TEST_CASE("OffsetIndex agrees with a naive map model", "[core][index][property]"
       }
     }
     REQUIRE(index.first().has_value() == !model.empty());
-    if (!model.empty()) REQUIRE(index.first()->source.value == model.begin()->first);
+    if (!model.empty())
+      REQUIRE(index.first()->source.value == model.begin()->first);
   }
 }

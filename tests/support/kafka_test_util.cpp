@@ -15,8 +15,10 @@ struct delivery_tally {
 
 void on_delivery(rd_kafka_t*, const rd_kafka_message_t* m, void* opaque) {
   auto* tally = static_cast<delivery_tally*>(opaque);
-  if (m->err && tally->first_error.empty()) tally->first_error = rd_kafka_err2str(m->err);
-  if (!m->err) tally->offsets.push_back(m->offset);
+  if (m->err && tally->first_error.empty())
+    tally->first_error = rd_kafka_err2str(m->err);
+  if (!m->err)
+    tally->offsets.push_back(m->offset);
 }
 
 } // namespace
@@ -31,7 +33,8 @@ std::vector<int64_t> produce(const std::string& bootstrap, const std::string& to
   rd_kafka_conf_set_opaque(conf.get(), &tally);
   char err[512];
   kafka::handle_ptr rk{rd_kafka_new(RD_KAFKA_PRODUCER, conf.get(), err, sizeof err)};
-  if (!rk) throw std::runtime_error(err);
+  if (!rk)
+    throw std::runtime_error(err);
   conf.release();
   for (const auto& r : records) {
     rd_kafka_headers_t* headers = rd_kafka_headers_new(r.headers.size());
@@ -51,7 +54,8 @@ std::vector<int64_t> produce(const std::string& bootstrap, const std::string& to
   }
   if (auto e = rd_kafka_flush(rk.get(), 30000))
     throw std::runtime_error(std::string{"flush: "} + rd_kafka_err2str(e));
-  if (!tally.first_error.empty()) throw std::runtime_error("delivery failed: " + tally.first_error);
+  if (!tally.first_error.empty())
+    throw std::runtime_error("delivery failed: " + tally.first_error);
   return tally.offsets;
 }
 
@@ -59,7 +63,8 @@ std::vector<test_record> consume(const std::string& bootstrap, const std::string
                                  int32_t partition, int64_t from, int64_t until,
                                  std::chrono::milliseconds deadline) {
   std::vector<test_record> out;
-  if (from >= until) return out;
+  if (from >= until)
+    return out;
   auto rk = kafka::make_consumer({{"bootstrap.servers", bootstrap},
                                   {"group.id", "k2k-test-reader"},
                                   {"enable.auto.commit", "false"},
@@ -70,8 +75,10 @@ std::vector<test_record> consume(const std::string& bootstrap, const std::string
   auto end = std::chrono::steady_clock::now() + deadline;
   while (std::chrono::steady_clock::now() < end) {
     kafka::message_ptr m{rd_kafka_consumer_poll(rk.get(), 100)};
-    if (!m || m->err) continue;
-    if (m->offset >= until) break;
+    if (!m || m->err)
+      continue;
+    if (m->offset >= until)
+      break;
     test_record r;
     r.key.assign(static_cast<const char*>(m->key), m->key_len);
     r.value.assign(static_cast<const char*>(m->payload), m->len);
@@ -86,7 +93,8 @@ std::vector<test_record> consume(const std::string& bootstrap, const std::string
         r.headers.emplace_back(name, std::string(static_cast<const char*>(value), size));
     }
     out.push_back(std::move(r));
-    if (m->offset + 1 >= until) break;
+    if (m->offset + 1 >= until)
+      break;
   }
   return out;
 }

@@ -1,0 +1,55 @@
+#include "core/partition_progress.hpp"
+
+#include <algorithm>
+
+namespace k2k::core {
+
+void partition_progress::sent(source_offset s) {
+  entries_.push_back({s, target_offset{-1}});
+}
+
+partition_progress::entry* partition_progress::find(source_offset s) {
+  auto it = std::lower_bound(entries_.begin(), entries_.end(), s,
+                             [](const entry& e, source_offset v) { return e.source < v; });
+  return it != entries_.end() && it->source == s ? &*it : nullptr;
+}
+
+void partition_progress::delivered(source_offset s, target_offset t) {
+  if (auto* e = find(s)) {
+    e->target = t;
+    e->st = state::delivered;
+  }
+}
+
+void partition_progress::failed(source_offset s) {
+  if (auto* e = find(s)) {
+    e->st = state::failed;
+    if (!first_failure_ || s < *first_failure_)
+      first_failure_ = s;
+  }
+}
+
+std::optional<mapped_prefix> partition_progress::take_confirmed_prefix() {
+  if (entries_.empty() || entries_.front().st != state::delivered)
+    return std::nullopt;
+  mapped_prefix out;
+  while (!entries_.empty() && entries_.front().st == state::delivered) {
+    const auto& e = entries_.front();
+    auto& runs = out.runs;
+    if (!runs.empty() && runs.back().source_end() == e.source &&
+        runs.back().target_end() == e.target)
+      ++runs.back().count;
+    else
+      runs.push_back({e.source, e.target, 1, 0});
+    out.source_next = e.source + 1;
+    entries_.pop_front();
+  }
+  return out;
+}
+
+void partition_progress::reset() {
+  entries_.clear();
+  first_failure_.reset();
+}
+
+} // namespace k2k::core

@@ -1,0 +1,48 @@
+// One source partition's records between "sent to target" and "mapped": delivery
+// reports may confirm them in any order; only the gap-free confirmed prefix becomes
+// a mapping (and so progress). A failure holds the prefix back until a rewind.
+#pragma once
+
+#include "core/offset_index.hpp"
+
+#include <deque>
+#include <optional>
+#include <vector>
+
+namespace k2k::core {
+
+struct mapped_prefix {
+  std::vector<mapping_run> runs;
+  source_offset source_next; // last confirmed source offset + 1
+};
+
+class partition_progress {
+public:
+  // Sends happen in increasing source order.
+  void sent(source_offset s);
+  void delivered(source_offset s, target_offset t);
+  void failed(source_offset s);
+
+  // Takes the confirmed gap-free prefix as runs; nullopt when there is none.
+  std::optional<mapped_prefix> take_confirmed_prefix();
+
+  size_t in_flight() const { return entries_.size(); }
+  // The earliest failed source offset still held, if any.
+  std::optional<source_offset> first_failure() const { return first_failure_; }
+  // Forget everything (after seeking the source back to first_failure()).
+  void reset();
+
+private:
+  enum class state : uint8_t { sent, delivered, failed };
+  struct entry {
+    source_offset source;
+    target_offset target{-1};
+    state st = state::sent;
+  };
+  entry* find(source_offset s);
+
+  std::deque<entry> entries_;
+  std::optional<source_offset> first_failure_;
+};
+
+} // namespace k2k::core

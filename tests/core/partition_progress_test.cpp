@@ -1,0 +1,62 @@
+// partition_progress: only the gap-free delivered prefix becomes mappings.
+#include "core/partition_progress.hpp"
+
+#include <catch2/catch.hpp>
+
+using namespace k2k::core;
+
+namespace {
+source_offset s(int64_t v) {
+  return source_offset{v};
+}
+target_offset t(int64_t v) {
+  return target_offset{v};
+}
+} // namespace
+
+TEST_CASE("out-of-order delivery reports release only the gap-free prefix", "[core][progress]") {
+  //  sent      10 11 12 [13 marker] 14
+  //  delivered    11    ..          14   -> nothing yet (10 outstanding)
+  partition_progress p;
+  for (int64_t o : {10, 11, 12, 14})
+    p.sent(s(o));
+  p.delivered(s(11), t(501));
+  p.delivered(s(14), t(503));
+  CHECK_FALSE(p.take_confirmed_prefix());
+  p.delivered(s(10), t(500));
+  auto first = p.take_confirmed_prefix();
+  REQUIRE(first);
+  REQUIRE(first->runs.size() == 1);
+  CHECK(first->runs[0].source_start == s(10));
+  CHECK(first->runs[0].count == 2);
+  CHECK(first->source_next == s(12));
+  CHECK(p.in_flight() == 2);
+  p.delivered(s(12), t(502));
+  auto second = p.take_confirmed_prefix();
+  REQUIRE(second);
+  // 12->502 and 14->503: the source gap at 13 splits the runs
+  REQUIRE(second->runs.size() == 2);
+  CHECK(second->runs[1].source_start == s(14));
+  CHECK(second->runs[1].target_start == t(503));
+  CHECK(second->source_next == s(15));
+  CHECK(p.in_flight() == 0);
+}
+
+TEST_CASE("a failed delivery holds back everything after it", "[core][progress]") {
+  partition_progress p;
+  for (int64_t o = 0; o < 4; ++o)
+    p.sent(s(o));
+  p.delivered(s(0), t(0));
+  p.failed(s(1));
+  p.delivered(s(2), t(2));
+  p.delivered(s(3), t(3));
+  auto prefix = p.take_confirmed_prefix();
+  REQUIRE(prefix);
+  CHECK(prefix->source_next == s(1));
+  CHECK_FALSE(p.take_confirmed_prefix());
+  REQUIRE(p.first_failure());
+  CHECK(*p.first_failure() == s(1));
+  p.reset();
+  CHECK(p.in_flight() == 0);
+  CHECK_FALSE(p.first_failure());
+}

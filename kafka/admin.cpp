@@ -67,7 +67,7 @@ int32_t key_partition(const std::string& key, int32_t partition_count) {
 }
 
 handle_ptr make_admin_client(properties props) {
-  props["allow.auto.create.topics"] = "false";
+  // A consumer-type handle: its metadata requests never auto-create topics.
   props.erase("group.id");
   return make_consumer(props);
 }

@@ -33,7 +33,7 @@ struct headers_deleter {
 // A consumer is closed before it is destroyed so it leaves its group cleanly.
 struct handle_deleter {
   void operator()(rd_kafka_t* p) const {
-    if (rd_kafka_type(p) == RD_KAFKA_CONSUMER)
+    if (rd_kafka_type(p) == RD_KAFKA_CONSUMER && !rd_kafka_consumer_closed(p))
       rd_kafka_consumer_close(p);
     rd_kafka_destroy(p);
   }

@@ -1,6 +1,7 @@
 #include "kafka/mock_cluster.hpp"
 
 #include "kafka/logging.hpp"
+#include "kafka/properties.hpp"
 
 #include <stdexcept>
 
@@ -16,7 +17,8 @@ void check(rd_kafka_resp_err_t err, const std::string& what) {
 } // namespace
 
 mock_cluster::mock_cluster(int brokers) : brokers_(brokers) {
-  conf_ptr conf{rd_kafka_conf_new()};
+  // The owner handle never connects anywhere; only its errors are worth logging.
+  auto conf = make_conf({{"log_level", "3"}});
   route_logs(conf.get());
   char err[512];
   rd_kafka_t* rk = rd_kafka_new(RD_KAFKA_PRODUCER, conf.get(), err, sizeof err);

@@ -49,6 +49,7 @@ int main(int argc, char** argv) {
 
   common_options common;
   auto* replicate = add_command(app, "replicate", "copy topics source -> target", common);
+  replicate->get_option("--config")->required();
   auto* offset_mapping =
       add_command(app, "offset-mapping",
                   "translate consumer-group offsets onto target (k2k-offset-mapping)", common);
@@ -90,7 +91,7 @@ int main(int argc, char** argv) {
   if (*mock_cluster)
     return k2k::tools::mock_cluster_command(mock);
   if (*replicate)
-    return not_built("replicate", 4);
+    return k2k::tools::replicate_command(common.config);
   if (*offset_mapping)
     return not_built("offset-mapping", 5);
   if (*migrate)

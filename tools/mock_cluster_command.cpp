@@ -1,10 +1,10 @@
 #include "kafka/mock_cluster.hpp"
 #include "tools/commands.hpp"
+#include "tools/stop_signals.hpp"
 
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
-#include <csignal>
 #include <iostream>
 #include <map>
 #include <memory>
@@ -27,12 +27,7 @@ int mock_cluster_command(const mock_cluster_options& options) {
   static const std::regex cluster_form{"([A-Za-z][A-Za-z0-9_-]*)=([0-9]{1,2})"};
   static const std::regex topic_form{"(([A-Za-z][A-Za-z0-9_-]*)/)?([A-Za-z0-9._-]+):([0-9]{1,4})"};
 
-  // Block the stop signals before librdkafka starts threads so only sigwait sees them.
-  sigset_t stop;
-  sigemptyset(&stop);
-  sigaddset(&stop, SIGINT);
-  sigaddset(&stop, SIGTERM);
-  pthread_sigmask(SIG_BLOCK, &stop, nullptr);
+  stop_signals signals; // before librdkafka starts threads
 
   std::vector<std::pair<std::string, std::unique_ptr<kafka::mock_cluster>>> clusters;
   auto specs = options.clusters.empty() ? std::vector<std::string>{"source=3", "target=3"}
@@ -72,8 +67,7 @@ int mock_cluster_command(const mock_cluster_options& options) {
   std::cout << std::flush;
   spdlog::info("mock-cluster: serving {} cluster(s) until SIGTERM or SIGINT", clusters.size());
 
-  int signal = 0;
-  sigwait(&stop, &signal);
+  int signal = signals.wait();
   spdlog::info("mock-cluster: stopping on signal {}", signal);
   return 0;
 }

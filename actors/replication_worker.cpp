@@ -1,0 +1,834 @@
+#include "actors/replication_worker.hpp"
+
+#include "core/decimal.hpp"
+#include "core/mapping_record.hpp"
+#include "core/partition_progress.hpp"
+#include "kafka/admin.hpp"
+#include "kafka/client.hpp"
+
+#include <spdlog/spdlog.h>
+
+#include <algorithm>
+#include <atomic>
+#include <chrono>
+#include <condition_variable>
+#include <map>
+#include <mutex>
+#include <set>
+#include <thread>
+
+namespace k2k::replication {
+
+using namespace std::chrono_literals;
+using clock = std::chrono::steady_clock;
+
+const char* to_string(replication_status::phase p) {
+  switch (p) {
+  case replication_status::phase::starting:
+    return "starting";
+  case replication_status::phase::running:
+    return "running";
+  case replication_status::phase::stopping:
+    return "stopping";
+  case replication_status::phase::stopped:
+    return "stopped";
+  case replication_status::phase::failed:
+    return "failed";
+  }
+  return "unknown";
+}
+
+namespace {
+
+constexpr auto metadata_timeout = 10s;
+
+struct partition_state {
+  std::string topic;
+  int32_t partition = 0;
+  std::string target_topic;
+  std::string mapping_key;
+  int32_t mapping_partition = 0;
+
+  core::partition_progress progress;
+  int64_t outstanding = 0;                // data records awaiting a delivery report
+  int64_t mappings_outstanding = 0;       // mapping records awaiting a delivery report
+  std::optional<int64_t> mapping_failure; // first source offset of a lost mapping
+  int64_t next_offset = -1;
+  int64_t checkpoint = -1;
+  bool assigned = false;
+  uint64_t generation = 0; // bumped on every reset, so late reports are ignored
+
+  std::optional<int64_t> failure() const {
+    std::optional<int64_t> f = mapping_failure;
+    if (auto d = progress.first_failure())
+      f = f ? std::min(*f, d->value) : d->value;
+    return f;
+  }
+  bool settled() const { return outstanding == 0 && mappings_outstanding == 0; }
+  void reset() {
+    progress.reset();
+    mapping_failure.reset();
+    outstanding = 0;
+    mappings_outstanding = 0;
+    ++generation;
+  }
+};
+
+// Travels with each produced record to its delivery report.
+struct delivery_tag {
+  partition_state* state;
+  uint64_t generation;
+  bool mapping;
+  int64_t source_offset; // data: the record's; mapping: the first source offset covered
+  int64_t source_next;   // mapping only
+  size_t bytes;
+};
+
+using tp_key = std::pair<std::string, int32_t>;
+
+void set_default(kafka::properties& p, const std::string& key, const std::string& value) {
+  p.emplace(key, value); // only when the user did not set it
+}
+
+} // namespace
+
+struct replication_worker::impl {
+  config::pipeline_config cfg;
+  std::atomic<int> stop_mode{0}; // 0 run, 1 stop, 2 abort
+
+  kafka::handle_ptr producer;
+  kafka::handle_ptr consumer;
+  kafka::handle_ptr source_admin;
+  kafka::handle_ptr target_admin;
+
+  std::map<tp_key, std::unique_ptr<partition_state>> partitions;
+  std::vector<std::string> subscribed;
+  int32_t mapping_partitions = 0;
+  std::optional<error_info> fatal;
+
+  std::atomic<uint64_t> records{0}, bytes{0}, mappings{0}, delivery_errors{0}, rewinds{0};
+  uint64_t records_at_last_report = 0, bytes_at_last_report = 0;
+  bool paused_for_backpressure = false;
+
+  mutable std::mutex status_mutex;
+  mutable std::condition_variable status_changed;
+  replication_status snapshot;
+
+  explicit impl(config::pipeline_config c) : cfg(std::move(c)) {}
+
+  // ---- set-up ----------------------------------------------------------------
+
+  void create_clients() {
+    auto consumer_props = cfg.source.kafka.for_consumer();
+    set_default(consumer_props, "group.id", "k2k-" + cfg.name);
+    set_default(consumer_props, "auto.offset.reset", "earliest");
+    // Records of aborted source transactions are never replicated.
+    set_default(consumer_props, "isolation.level", "read_committed");
+    consumer_props["enable.auto.commit"] = "false";
+    consumer_props["enable.auto.offset.store"] = "false";
+    auto conf = kafka::make_conf(consumer_props);
+    rd_kafka_conf_set_opaque(conf.get(), this);
+    rd_kafka_conf_set_rebalance_cb(conf.get(), &impl::on_rebalance);
+    consumer = make_handle(RD_KAFKA_CONSUMER, std::move(conf));
+    rd_kafka_poll_set_consumer(consumer.get());
+
+    auto producer_props = cfg.target.kafka.for_producer();
+    // Idempotence keeps each partition in order and free of retry duplicates.
+    set_default(producer_props, "enable.idempotence", "true");
+    set_default(producer_props, "linger.ms", "5");
+    auto pconf = kafka::make_conf(producer_props);
+    rd_kafka_conf_set_opaque(pconf.get(), this);
+    rd_kafka_conf_set_dr_msg_cb(pconf.get(), &impl::on_delivery);
+    producer = make_handle(RD_KAFKA_PRODUCER, std::move(pconf));
+
+    source_admin = kafka::make_admin_client(cfg.source.kafka.for_admin());
+    target_admin = kafka::make_admin_client(cfg.target.kafka.for_admin());
+  }
+
+  static kafka::handle_ptr make_handle(rd_kafka_type_t type, kafka::conf_ptr conf) {
+    char err[512];
+    rd_kafka_t* rk = rd_kafka_new(type, conf.get(), err, sizeof err);
+    if (!rk)
+      throw std::runtime_error(std::string{"cannot create Kafka client: "} + err);
+    conf.release();
+    return kafka::handle_ptr{rk};
+  }
+
+  bool selected(const std::string& topic) const {
+    const auto& sel = cfg.replication.topics;
+    // A regex never picks internal topics (__consumer_offsets, the mapping topic...).
+    if (!sel.regex.empty() && topic.rfind("__", 0) == 0)
+      return false;
+    return sel.matches(topic);
+  }
+
+  // Matches source topics, makes sure their target topics (and the mapping topic)
+  // exist with enough partitions, and (re)subscribes. Sets `fatal` on a problem the
+  // operator must fix.
+  void refresh_topics() {
+    auto source_topics = kafka::list_topics(source_admin.get(), metadata_timeout);
+    if (!source_topics) {
+      spdlog::warn("replicate: source metadata: {}; retrying", source_topics.error().message);
+      return;
+    }
+    auto target_topics = kafka::list_topics(target_admin.get(), metadata_timeout);
+    if (!target_topics) {
+      spdlog::warn("replicate: target metadata: {}; retrying", target_topics.error().message);
+      return;
+    }
+    std::vector<std::string> matched;
+    for (const auto& [topic, count] : *source_topics) {
+      if (!selected(topic))
+        continue;
+      auto target = cfg.replication.sink.target_topic(topic);
+      auto existing = target_topics->find(target);
+      if (existing == target_topics->end()) {
+        spdlog::info("replicate: creating target topic {} with {} partitions", target, count);
+        if (auto e = kafka::create_topic(target_admin.get(), {target, count, -1, {}},
+                                         metadata_timeout)) {
+          fatal = error_info{e->code, "target topic " + target + " is missing and " + e->message};
+          return;
+        }
+      } else if (existing->second < count) {
+        fatal = error_info{ec::invalid_config,
+                           "target topic " + target + " has " + std::to_string(existing->second) +
+                               " partitions but source topic " + topic + " has " +
+                               std::to_string(count) +
+                               "; partitions are copied p -> p, so the target needs at least " +
+                               std::to_string(count)};
+        return;
+      }
+      matched.push_back(topic);
+    }
+    for (const auto& name : cfg.replication.topics.names)
+      if (!source_topics->count(name))
+        spdlog::warn("replicate: source topic {} does not exist (yet)", name);
+
+    if (cfg.features.offset_mapping) {
+      const auto& topic = cfg.offset_mapping.topic;
+      auto it = target_topics->find(topic);
+      if (it == target_topics->end()) {
+        spdlog::info("replicate: creating mapping topic {} with {} partitions", topic,
+                     cfg.offset_mapping.partitions);
+        if (auto e = kafka::create_topic(target_admin.get(),
+                                         {topic,
+                                          cfg.offset_mapping.partitions,
+                                          cfg.offset_mapping.replication_factor,
+                                          {{"cleanup.policy", "delete"}}},
+                                         metadata_timeout)) {
+          fatal = error_info{e->code, "mapping topic " + topic + " is missing and " + e->message};
+          return;
+        }
+        mapping_partitions = cfg.offset_mapping.partitions;
+      } else {
+        mapping_partitions = it->second;
+      }
+    }
+
+    std::sort(matched.begin(), matched.end());
+    if (matched == subscribed)
+      return;
+    subscribed = matched;
+    if (matched.empty()) {
+      spdlog::warn("replicate: no source topic matches; waiting for one to appear");
+      rd_kafka_unsubscribe(consumer.get());
+      return;
+    }
+    kafka::topic_partition_list_ptr list{
+        rd_kafka_topic_partition_list_new(static_cast<int>(matched.size()))};
+    for (const auto& t : matched)
+      rd_kafka_topic_partition_list_add(list.get(), t.c_str(), RD_KAFKA_PARTITION_UA);
+    if (auto e = rd_kafka_subscribe(consumer.get(), list.get()))
+      fatal = error_info{ec::kafka_error, std::string{"cannot subscribe: "} + rd_kafka_err2str(e)};
+    else
+      spdlog::info("replicate: subscribed to {} topic(s)", matched.size());
+  }
+
+  partition_state& state_of(const std::string& topic, int32_t partition) {
+    auto& slot = partitions[{topic, partition}];
+    if (!slot) {
+      slot = std::make_unique<partition_state>();
+      slot->topic = topic;
+      slot->partition = partition;
+      slot->target_topic = cfg.replication.sink.target_topic(topic);
+      slot->mapping_key = core::mapping_key(topic, partition);
+      if (mapping_partitions > 0)
+        slot->mapping_partition = kafka::key_partition(slot->mapping_key, mapping_partitions);
+    }
+    return *slot;
+  }
+
+  // ---- checkpoints -------------------------------------------------------------
+
+  // The last mapping's src_next per source partition, read backwards from the end
+  // of each mapping partition (the newest mapping of a key is the checkpoint).
+  std::map<std::string, int64_t> read_checkpoints(const std::vector<partition_state*>& states) {
+    std::map<int32_t, std::set<std::string>> wanted;
+    for (auto* s : states)
+      wanted[s->mapping_partition].insert(s->mapping_key);
+    std::map<std::string, int64_t> found;
+    auto props = cfg.target.kafka.for_consumer();
+    props["group.id"] = "k2k-" + cfg.name + "-checkpoint";
+    props["enable.auto.commit"] = "false";
+    props["enable.partition.eof"] = "true";
+    props["isolation.level"] = "read_committed";
+    auto reader = kafka::make_consumer(props);
+    const auto& topic = cfg.offset_mapping.topic;
+    for (auto& [mp, keys] : wanted) {
+      int64_t low = 0, high = 0;
+      if (auto e = rd_kafka_query_watermark_offsets(reader.get(), topic.c_str(), mp, &low, &high,
+                                                    10000)) {
+        throw std::runtime_error("cannot read the end of mapping partition " +
+                                 kafka::describe(topic, mp) + ": " + rd_kafka_err2str(e));
+      }
+      int64_t end = high, window = 1000;
+      while (!keys.empty() && end > low) {
+        int64_t start = std::max(low, end - window);
+        std::map<std::string, int64_t> in_window;
+        scan(reader.get(), topic, mp, start, end, [&](const rd_kafka_message_t* m) {
+          std::string key(static_cast<const char*>(m->key), m->key_len);
+          if (!keys.count(key))
+            return;
+          auto decoded = core::decode_mapping({static_cast<const char*>(m->payload), m->len});
+          if (!decoded) {
+            spdlog::warn("replicate: skipping mapping record {}@{}: {}", kafka::describe(topic, mp),
+                         m->offset, decoded.error().message);
+            return;
+          }
+          in_window[key] = decoded->source_next.value; // later records overwrite
+        });
+        for (const auto& [key, next] : in_window) {
+          found[key] = next;
+          keys.erase(key);
+        }
+        end = start;
+        window *= 4;
+      }
+    }
+    return found;
+  }
+
+  template <class F>
+  static void scan(rd_kafka_t* reader, const std::string& topic, int32_t partition, int64_t from,
+                   int64_t until, F&& on_record) {
+    kafka::topic_partition_list_ptr list{rd_kafka_topic_partition_list_new(1)};
+    rd_kafka_topic_partition_list_add(list.get(), topic.c_str(), partition)->offset = from;
+    rd_kafka_assign(reader, list.get());
+    auto deadline = clock::now() + 60s;
+    while (clock::now() < deadline) {
+      kafka::message_ptr m{rd_kafka_consumer_poll(reader, 200)};
+      if (!m)
+        continue;
+      if (m->err == RD_KAFKA_RESP_ERR__PARTITION_EOF)
+        break;
+      if (m->err) {
+        spdlog::warn("replicate: reading {}: {}", kafka::describe(topic, partition),
+                     rd_kafka_message_errstr(m.get()));
+        continue;
+      }
+      if (m->offset >= until)
+        break;
+      on_record(m.get());
+      if (m->offset + 1 >= until)
+        break;
+    }
+    rd_kafka_assign(reader, nullptr);
+    if (clock::now() >= deadline)
+      throw std::runtime_error("timed out reading " + kafka::describe(topic, partition));
+  }
+
+  // ---- rebalance -----------------------------------------------------------------
+
+  static void on_rebalance(rd_kafka_t* rk, rd_kafka_resp_err_t err,
+                           rd_kafka_topic_partition_list_t* parts, void* opaque) {
+    auto* self = static_cast<impl*>(opaque);
+    if (err == RD_KAFKA_RESP_ERR__ASSIGN_PARTITIONS)
+      self->on_assign(rk, parts);
+    else
+      self->on_revoke(rk, parts);
+  }
+
+  void on_assign(rd_kafka_t* rk, rd_kafka_topic_partition_list_t* parts) {
+    std::vector<partition_state*> states;
+    for (int i = 0; i < parts->cnt; ++i) {
+      auto& s = state_of(parts->elems[i].topic, parts->elems[i].partition);
+      s.reset();
+      s.assigned = true;
+      s.next_offset = -1;
+      s.checkpoint = -1;
+      states.push_back(&s);
+    }
+    std::map<std::string, int64_t> checkpoints;
+    if (cfg.features.offset_mapping && mapping_partitions > 0) {
+      try {
+        checkpoints = read_checkpoints(states);
+      } catch (const std::exception& e) {
+        // Without its checkpoint a partition could be replicated twice or skipped;
+        // stop rather than guess.
+        fatal = error_info{ec::kafka_error, std::string{"cannot read checkpoints: "} + e.what()};
+      }
+    }
+    for (int i = 0; i < parts->cnt; ++i) {
+      auto& s = *states[static_cast<size_t>(i)];
+      auto cp = checkpoints.find(s.mapping_key);
+      if (cp != checkpoints.end()) {
+        parts->elems[i].offset = cp->second;
+        s.next_offset = s.checkpoint = cp->second;
+        spdlog::info("replicate: {} resumes at {} (mapping checkpoint)",
+                     kafka::describe(s.topic, s.partition), cp->second);
+      } else {
+        parts->elems[i].offset = RD_KAFKA_OFFSET_INVALID; // committed offset, else reset policy
+        spdlog::info("replicate: {} starts from the committed offset or {}",
+                     kafka::describe(s.topic, s.partition),
+                     cfg.source.kafka.for_consumer().count("auto.offset.reset")
+                         ? cfg.source.kafka.for_consumer().at("auto.offset.reset")
+                         : "earliest");
+      }
+    }
+    rd_kafka_assign(rk, parts);
+  }
+
+  void on_revoke(rd_kafka_t* rk, rd_kafka_topic_partition_list_t* parts) {
+    std::vector<partition_state*> states;
+    for (int i = 0; i < parts->cnt; ++i)
+      states.push_back(&state_of(parts->elems[i].topic, parts->elems[i].partition));
+    if (stop_mode.load() != 2)
+      drain(states, cfg.replicator.shutdown_timeout);
+    commit_checkpoints(states, false);
+    for (auto* s : states) {
+      s->assigned = false;
+      s->reset();
+    }
+    rd_kafka_assign(rk, nullptr);
+    spdlog::info("replicate: released {} partition(s)", states.size());
+  }
+
+  // Waits until the given partitions have nothing in flight (deliveries and mappings).
+  void drain(const std::vector<partition_state*>& states, std::chrono::milliseconds timeout) {
+    auto deadline = clock::now() + timeout;
+    auto settled = [&] {
+      return std::all_of(states.begin(), states.end(), [](auto* s) { return s->settled(); });
+    };
+    while (clock::now() < deadline) {
+      rd_kafka_poll(producer.get(), 50);
+      publish_mappings();
+      if (settled())
+        return;
+    }
+    spdlog::error(
+        "replicate: {} partition(s) still had records in flight after {} ms; they will "
+        "be replicated again from the last checkpoint",
+        std::count_if(states.begin(), states.end(), [](auto* s) { return !s->settled(); }),
+        timeout.count());
+  }
+
+  // ---- produce path --------------------------------------------------------------
+
+  void add_header(rd_kafka_headers_t* h, const std::string& name, std::string_view value) {
+    rd_kafka_header_add(h, name.data(), static_cast<ssize_t>(name.size()), value.data(),
+                        static_cast<ssize_t>(value.size()));
+  }
+
+  void replicate(partition_state& s, const rd_kafka_message_t* m) {
+    rd_kafka_headers_t* headers = nullptr;
+    if (rd_kafka_message_detach_headers(const_cast<rd_kafka_message_t*>(m), &headers) || !headers)
+      headers = rd_kafka_headers_new(5);
+    rd_kafka_timestamp_type_t ts_type;
+    int64_t ts = rd_kafka_message_timestamp(m, &ts_type);
+    const auto& on = cfg.features.tracing_headers;
+    const auto& names = cfg.tracing_headers;
+    if (on.topic)
+      add_header(headers, names.topic, s.topic);
+    if (on.partition)
+      add_header(headers, names.partition, core::format_decimal(s.partition).view());
+    if (on.offset)
+      add_header(headers, names.offset, core::format_decimal(m->offset).view());
+    if (on.timestamp && ts >= 0)
+      add_header(headers, names.timestamp, core::format_decimal(ts).view());
+    if (on.pipeline)
+      add_header(headers, names.pipeline, cfg.name);
+
+    auto* tag = new delivery_tag{&s, s.generation, false, m->offset, 0, m->key_len + m->len};
+    int64_t timestamp = cfg.features.keep_record_creation_timestamp && ts >= 0 ? ts : 0;
+    for (;;) {
+      auto e = rd_kafka_producev(
+          producer.get(), RD_KAFKA_V_TOPIC(s.target_topic.c_str()),
+          RD_KAFKA_V_PARTITION(s.partition), RD_KAFKA_V_KEY(m->key, m->key_len),
+          RD_KAFKA_V_VALUE(m->payload, m->len), RD_KAFKA_V_MSGFLAGS(RD_KAFKA_MSG_F_COPY),
+          RD_KAFKA_V_TIMESTAMP(timestamp), RD_KAFKA_V_HEADERS(headers), RD_KAFKA_V_OPAQUE(tag),
+          RD_KAFKA_V_END);
+      if (e == RD_KAFKA_RESP_ERR__QUEUE_FULL) {
+        rd_kafka_poll(producer.get(), 50); // make room by serving delivery reports
+        continue;
+      }
+      if (e) {
+        rd_kafka_headers_destroy(headers);
+        delete tag;
+        ++delivery_errors;
+        spdlog::error("replicate: cannot produce {}@{} to {}: {}",
+                      kafka::describe(s.topic, s.partition), m->offset, s.target_topic,
+                      rd_kafka_err2str(e));
+        s.progress.sent(core::source_offset{m->offset});
+        s.progress.failed(core::source_offset{m->offset});
+        return;
+      }
+      break;
+    }
+    s.progress.sent(core::source_offset{m->offset});
+    ++s.outstanding;
+    s.next_offset = m->offset + 1;
+  }
+
+  static void on_delivery(rd_kafka_t*, const rd_kafka_message_t* m, void* opaque) {
+    static_cast<impl*>(opaque)->delivered(m);
+  }
+
+  void delivered(const rd_kafka_message_t* m) {
+    std::unique_ptr<delivery_tag> tag{static_cast<delivery_tag*>(m->_private)};
+    auto& s = *tag->state;
+    if (tag->generation != s.generation)
+      return; // the partition was reset (rewind/revoke) since this was sent
+    if (tag->mapping) {
+      --s.mappings_outstanding;
+      if (m->err) {
+        ++delivery_errors;
+        spdlog::error("replicate: mapping for {} [{}, {}) not written: {}; replicating it again",
+                      kafka::describe(s.topic, s.partition), tag->source_offset, tag->source_next,
+                      rd_kafka_err2str(m->err));
+        s.mapping_failure = s.mapping_failure ? std::min(*s.mapping_failure, tag->source_offset)
+                                              : tag->source_offset;
+      } else {
+        ++mappings;
+        s.checkpoint = std::max(s.checkpoint, tag->source_next);
+      }
+      return;
+    }
+    --s.outstanding;
+    if (m->err) {
+      ++delivery_errors;
+      if (!s.failure())
+        spdlog::error("replicate: {}@{} not delivered to {}: {}; rewinding the partition",
+                      kafka::describe(s.topic, s.partition), tag->source_offset, s.target_topic,
+                      rd_kafka_err2str(m->err));
+      s.progress.failed(core::source_offset{tag->source_offset});
+      return;
+    }
+    s.progress.delivered(core::source_offset{tag->source_offset}, core::target_offset{m->offset});
+    ++records;
+    bytes += tag->bytes;
+  }
+
+  // Turns each partition's confirmed prefix into a mapping record (or, with mappings
+  // off, straight into progress).
+  void publish_mappings() {
+    for (auto& [key, sp] : partitions) {
+      auto& s = *sp;
+      auto prefix = s.progress.take_confirmed_prefix();
+      if (!prefix)
+        continue;
+      auto source_next = prefix->source_next.value;
+      if (!s.failure() && s.progress.in_flight() == 0)
+        source_next = std::max(source_next, position(s)); // past trailing transaction markers
+      if (!cfg.features.offset_mapping) {
+        s.checkpoint = std::max(s.checkpoint, source_next);
+        continue;
+      }
+      core::mapping_record rec{s.topic,
+                               s.partition,
+                               s.target_topic,
+                               s.partition,
+                               core::source_offset{source_next},
+                               std::move(prefix->runs)};
+      auto value = core::encode_mapping(rec);
+      auto* tag = new delivery_tag{
+          &s, s.generation, true, rec.runs.front().source_start.value, source_next, 0};
+      for (;;) {
+        auto e = rd_kafka_producev(
+            producer.get(), RD_KAFKA_V_TOPIC(cfg.offset_mapping.topic.c_str()),
+            RD_KAFKA_V_PARTITION(s.mapping_partition),
+            RD_KAFKA_V_KEY(s.mapping_key.data(), s.mapping_key.size()),
+            RD_KAFKA_V_VALUE(value.data(), value.size()), RD_KAFKA_V_MSGFLAGS(RD_KAFKA_MSG_F_COPY),
+            RD_KAFKA_V_OPAQUE(tag), RD_KAFKA_V_END);
+        if (e == RD_KAFKA_RESP_ERR__QUEUE_FULL) {
+          rd_kafka_poll(producer.get(), 50);
+          continue;
+        }
+        if (e) {
+          delete tag;
+          ++delivery_errors;
+          s.mapping_failure =
+              s.mapping_failure ? std::min(*s.mapping_failure, rec.runs.front().source_start.value)
+                                : rec.runs.front().source_start.value;
+          spdlog::error("replicate: cannot produce mapping for {}: {}",
+                        kafka::describe(s.topic, s.partition), rd_kafka_err2str(e));
+        } else {
+          ++s.mappings_outstanding;
+        }
+        break;
+      }
+    }
+  }
+
+  int64_t position(const partition_state& s) {
+    kafka::topic_partition_list_ptr list{rd_kafka_topic_partition_list_new(1)};
+    rd_kafka_topic_partition_list_add(list.get(), s.topic.c_str(), s.partition);
+    if (rd_kafka_position(consumer.get(), list.get()))
+      return -1;
+    return list->elems[0].offset;
+  }
+
+  // A partition with a failed delivery goes back to its first unconfirmed offset once
+  // nothing of it is in flight any more: at-least-once, nothing lost.
+  void rewind_failed_partitions() {
+    for (auto& [key, sp] : partitions) {
+      auto& s = *sp;
+      auto failure = s.failure();
+      if (!s.assigned || !failure || !s.settled())
+        continue;
+      kafka::topic_partition_list_ptr list{rd_kafka_topic_partition_list_new(1)};
+      rd_kafka_topic_partition_list_add(list.get(), s.topic.c_str(), s.partition)->offset =
+          *failure;
+      kafka::error_ptr err{rd_kafka_seek_partitions(consumer.get(), list.get(), 10000)};
+      if (err || list->elems[0].err) {
+        spdlog::warn("replicate: cannot rewind {} yet: {}", kafka::describe(s.topic, s.partition),
+                     err ? rd_kafka_error_string(err.get()) : rd_kafka_err2str(list->elems[0].err));
+        continue;
+      }
+      s.reset();
+      s.next_offset = *failure;
+      ++rewinds;
+      spdlog::warn("replicate: {} rewound to {}", kafka::describe(s.topic, s.partition), *failure);
+    }
+  }
+
+  // The replicator's own source group follows the confirmed checkpoints: the resume
+  // point when mappings are off, and a lag signal for operators either way.
+  void commit_checkpoints(const std::vector<partition_state*>& states, bool async) {
+    kafka::topic_partition_list_ptr list{rd_kafka_topic_partition_list_new(1)};
+    for (auto* s : states)
+      if (s->checkpoint >= 0)
+        rd_kafka_topic_partition_list_add(list.get(), s->topic.c_str(), s->partition)->offset =
+            s->checkpoint;
+    if (list->cnt == 0)
+      return;
+    if (auto e = rd_kafka_commit(consumer.get(), list.get(), async ? 1 : 0);
+        e && e != RD_KAFKA_RESP_ERR__NO_OFFSET)
+      spdlog::warn("replicate: committing source offsets: {}", rd_kafka_err2str(e));
+  }
+
+  std::vector<partition_state*> assigned_states() {
+    std::vector<partition_state*> out;
+    for (auto& [key, s] : partitions)
+      if (s->assigned)
+        out.push_back(s.get());
+    return out;
+  }
+
+  uint64_t in_flight() const {
+    uint64_t n = 0;
+    for (const auto& [key, s] : partitions)
+      n += s->progress.in_flight();
+    return n;
+  }
+
+  // Bounded memory whatever the lag: above the limit the source is paused.
+  void apply_backpressure() {
+    auto n = in_flight();
+    auto limit = static_cast<uint64_t>(cfg.replicator.max_in_flight_records);
+    bool pause = !paused_for_backpressure && n >= limit;
+    bool resume = paused_for_backpressure && n <= limit / 2;
+    if (!pause && !resume)
+      return;
+    rd_kafka_topic_partition_list_t* assigned = nullptr;
+    if (rd_kafka_assignment(consumer.get(), &assigned))
+      return;
+    kafka::topic_partition_list_ptr list{assigned};
+    if (pause)
+      rd_kafka_pause_partitions(consumer.get(), list.get());
+    else
+      rd_kafka_resume_partitions(consumer.get(), list.get());
+    paused_for_backpressure = pause;
+  }
+
+  void update_snapshot(replication_status::phase phase) {
+    replication_status st;
+    st.state = phase;
+    st.records = records;
+    st.bytes = bytes;
+    st.mappings = mappings;
+    st.delivery_errors = delivery_errors;
+    st.rewinds = rewinds;
+    st.in_flight = in_flight();
+    for (auto& [key, s] : partitions) {
+      if (!s->assigned)
+        continue;
+      partition_status p{s->topic, s->partition, s->next_offset, s->checkpoint, -1};
+      int64_t low = 0, high = 0;
+      if (s->next_offset >= 0 && !rd_kafka_get_watermark_offsets(consumer.get(), s->topic.c_str(),
+                                                                 s->partition, &low, &high))
+        p.lag = std::max<int64_t>(0, high - s->next_offset);
+      st.partitions.push_back(std::move(p));
+    }
+    if (fatal)
+      st.error = fatal->message;
+    {
+      std::lock_guard<std::mutex> guard{status_mutex};
+      snapshot = std::move(st);
+    }
+    status_changed.notify_all();
+  }
+
+  void report(std::chrono::duration<double> elapsed) {
+    std::string lag;
+    std::lock_guard<std::mutex> guard{status_mutex};
+    int shown = 0;
+    for (const auto& p : snapshot.partitions)
+      if (p.lag > 0 && shown++ < 16)
+        lag += " " + kafka::describe(p.topic, p.partition) + "=" + std::to_string(p.lag);
+    auto r = records.load(), b = bytes.load();
+    spdlog::info(
+        "replicate: {} records ({:.0f}/s, {:.1f} KiB/s), {} mappings, {} in flight, lag:{}", r,
+        (r - records_at_last_report) / elapsed.count(),
+        (b - bytes_at_last_report) / 1024.0 / elapsed.count(), mappings.load(), snapshot.in_flight,
+        lag.empty() ? " none" : lag);
+    records_at_last_report = r;
+    bytes_at_last_report = b;
+  }
+
+  // ---- the loop ------------------------------------------------------------------
+
+  std::optional<error_info> run() {
+    try {
+      create_clients();
+    } catch (const std::exception& e) {
+      fatal = error_info{ec::kafka_error, e.what()};
+      update_snapshot(replication_status::phase::failed);
+      return fatal;
+    }
+    spdlog::info("replicate: pipeline {}: {} -> {}, mappings {}, headers {}", cfg.name,
+                 cfg.source.kafka.for_consumer()["bootstrap.servers"],
+                 cfg.target.kafka.for_producer()["bootstrap.servers"],
+                 cfg.features.offset_mapping ? "on (" + cfg.offset_mapping.topic + ")" : "off",
+                 cfg.features.tracing_headers.offset ? "on" : "off");
+    auto next_refresh = clock::now();
+    auto next_report = clock::now() + cfg.replicator.report_interval;
+    auto last_report = clock::now();
+    auto next_snapshot = clock::now();
+    auto next_commit = clock::now() + 1s;
+    while (!stop_mode.load() && !fatal) {
+      if (clock::now() >= next_refresh) {
+        refresh_topics();
+        next_refresh = clock::now() + cfg.replicator.topic_refresh_interval;
+        if (fatal)
+          break;
+      }
+      consume_cycle();
+      rd_kafka_poll(producer.get(), 0);
+      publish_mappings();
+      rewind_failed_partitions();
+      apply_backpressure();
+      if (auto e = fatal_producer_error())
+        fatal = e;
+      auto now = clock::now();
+      if (now >= next_commit) {
+        commit_checkpoints(assigned_states(), true);
+        next_commit = now + 1s;
+      }
+      if (now >= next_snapshot) {
+        update_snapshot(replication_status::phase::running);
+        next_snapshot = now + 250ms;
+      }
+      if (now >= next_report) {
+        report(now - last_report);
+        last_report = now;
+        next_report = now + cfg.replicator.report_interval;
+      }
+    }
+    shutdown();
+    return fatal;
+  }
+
+  void consume_cycle() {
+    for (int i = 0; i < cfg.replicator.batch_size; ++i) {
+      kafka::message_ptr m{rd_kafka_consumer_poll(consumer.get(), i == 0 ? 100 : 0)};
+      if (!m)
+        return;
+      if (m->err) {
+        if (m->err != RD_KAFKA_RESP_ERR__PARTITION_EOF)
+          spdlog::warn("replicate: source: {}", rd_kafka_message_errstr(m.get()));
+        continue;
+      }
+      auto it = partitions.find({rd_kafka_topic_name(m->rkt), m->partition});
+      if (it == partitions.end() || !it->second->assigned)
+        continue;
+      auto& s = *it->second;
+      if (s.failure())
+        continue; // will be fetched again after the rewind
+      replicate(s, m.get());
+    }
+  }
+
+  std::optional<error_info> fatal_producer_error() {
+    char reason[512];
+    if (auto e = rd_kafka_fatal_error(producer.get(), reason, sizeof reason))
+      return error_info{ec::kafka_error, std::string{"target producer failed: "} + reason + " (" +
+                                             rd_kafka_err2name(e) + ")"};
+    return std::nullopt;
+  }
+
+  void shutdown() {
+    bool abort = stop_mode.load() == 2;
+    update_snapshot(replication_status::phase::stopping);
+    if (abort) {
+      // Like a crash: whatever is in flight never gets a mapping.
+      rd_kafka_purge(producer.get(), RD_KAFKA_PURGE_F_QUEUE | RD_KAFKA_PURGE_F_INFLIGHT);
+      for (auto& [key, s] : partitions)
+        s->reset();
+      rd_kafka_flush(producer.get(), 5000); // serves the purged reports, freeing their tags
+    } else {
+      auto states = assigned_states();
+      drain(states, cfg.replicator.shutdown_timeout);
+      commit_checkpoints(states, false);
+    }
+    // Close while `this` is alive: the revoke callback runs inside.
+    rd_kafka_consumer_close(consumer.get());
+    if (!abort)
+      rd_kafka_flush(producer.get(), static_cast<int>(cfg.replicator.shutdown_timeout.count()));
+    rd_kafka_poll(producer.get(), 0);
+    update_snapshot(fatal ? replication_status::phase::failed : replication_status::phase::stopped);
+    spdlog::info("replicate: stopped after {} records and {} mappings", records.load(),
+                 mappings.load());
+  }
+};
+
+replication_worker::replication_worker(config::pipeline_config cfg)
+    : impl_(std::make_unique<impl>(std::move(cfg))) {}
+
+replication_worker::~replication_worker() = default;
+
+std::optional<error_info> replication_worker::run() {
+  return impl_->run();
+}
+
+void replication_worker::stop() {
+  int expected = 0;
+  impl_->stop_mode.compare_exchange_strong(expected, 1);
+}
+
+void replication_worker::abort() {
+  impl_->stop_mode.store(2);
+}
+
+replication_status replication_worker::status() const {
+  std::lock_guard<std::mutex> guard{impl_->status_mutex};
+  return impl_->snapshot;
+}
+
+bool replication_worker::wait_for_status(
+    const std::function<bool(const replication_status&)>& condition,
+    std::chrono::milliseconds timeout) const {
+  std::unique_lock<std::mutex> lock{impl_->status_mutex};
+  return impl_->status_changed.wait_for(lock, timeout, [&] { return condition(impl_->snapshot); });
+}
+
+} // namespace k2k::replication

@@ -1,0 +1,305 @@
+// The replicator against two mock clusters: exact copies with tracing headers,
+// mappings that resolve each source offset to where the record really is, and no
+// loss through crashes, restarts and faults.
+#include "support/replication_fixture.hpp"
+
+#include "core/decimal.hpp"
+#include "core/translation.hpp"
+
+#include <catch2/catch.hpp>
+
+#include <set>
+
+using namespace k2k;
+using namespace k2k::test;
+
+namespace {
+
+const std::string mapping_topic = "__k2k_offset_mappings";
+constexpr int mapping_partitions = 4;
+
+void create_on_both(two_clusters& c, const std::string& topic, int partitions) {
+  c.source.create_topic(topic, partitions);
+  c.target.create_topic(topic, partitions);
+}
+
+// Every source offset < n appears on the target partition (as k2k_offset) at the
+// target offset the mappings give for it; returns how many target records carry it.
+std::map<int64_t, int> check_mapped_partition(const two_clusters& c, const mapping_view& view,
+                                              const std::string& topic, int32_t p, int64_t n) {
+  auto key = topic + "/" + std::to_string(p);
+  REQUIRE(view.count(key));
+  const auto& index = view.at(key);
+  auto end = high_watermark(c.target.bootstrap_servers(), topic, p);
+  auto records = consume(c.target.bootstrap_servers(), topic, p, 0, end);
+  REQUIRE(static_cast<int64_t>(records.size()) == end);
+  std::map<int64_t, int> copies;
+  for (const auto& r : records)
+    if (auto off = header(r, "k2k_offset"))
+      ++copies[*core::parse_decimal(*off)];
+  for (int64_t s = 0; s < n; ++s) {
+    INFO(key << " source offset " << s);
+    REQUIRE(copies.count(s));
+    auto t = index.target_of(core::source_offset{s});
+    REQUIRE(t);
+    REQUIRE(header(records[static_cast<size_t>(t->value)], "k2k_offset") == std::to_string(s));
+  }
+  return copies;
+}
+
+} // namespace
+
+TEST_CASE("records are copied partition for partition with tracing headers and exact mappings",
+          "[replicator]") {
+  two_clusters c;
+  create_on_both(c, "orders", 3);
+  create_on_both(c, "payments", 2);
+  c.target.create_topic(mapping_topic, mapping_partitions);
+  // Unrelated records already on target so offsets diverge.
+  produce(c.target.bootstrap_servers(), "orders", 0, numbered_records(7, 1000));
+  produce(c.target.bootstrap_servers(), "payments", 1, numbered_records(5, 1000));
+
+  const std::map<std::pair<std::string, int32_t>, int> counts{
+      {{"orders", 0}, 40}, {{"orders", 1}, 25}, {{"payments", 0}, 10}, {{"payments", 1}, 30}};
+  std::map<std::pair<std::string, int32_t>, std::vector<test_record>> sent;
+  for (const auto& [tp, n] : counts) {
+    auto records = numbered_records(n);
+    for (size_t i = 0; i < records.size(); ++i) {
+      records[i].timestamp = 1'700'000'000'000 + static_cast<int64_t>(i) * 1000;
+      records[i].headers.emplace_back("trace-id", "t" + std::to_string(i));
+    }
+    produce(c.source.bootstrap_servers(), tp.first, tp.second, records);
+    sent[tp] = records;
+  }
+
+  running_worker worker{pipeline(c, "[orders, payments]")};
+  auto view = read_mappings(
+      c.target.bootstrap_servers(), mapping_topic, mapping_partitions,
+      covers({{"orders/0", 40}, {"orders/1", 25}, {"payments/0", 10}, {"payments/1", 30}}));
+  worker.stop();
+  REQUIRE_FALSE(worker.result());
+
+  for (const auto& [tp, records] : sent) {
+    const auto& [topic, p] = tp;
+    int64_t prior = topic == "orders" && p == 0 ? 7 : topic == "payments" && p == 1 ? 5 : 0;
+    auto got = consume(c.target.bootstrap_servers(), topic, p, prior,
+                       prior + static_cast<int64_t>(records.size()));
+    REQUIRE(got.size() == records.size());
+    const auto& index = view.at(topic + "/" + std::to_string(p));
+    for (size_t i = 0; i < got.size(); ++i) {
+      INFO(topic << "[" << p << "] record " << i);
+      CHECK(got[i].key == records[i].key);
+      CHECK(got[i].value == records[i].value);
+      CHECK(got[i].timestamp == records[i].timestamp);
+      std::vector<std::pair<std::string, std::string>> expected_headers = records[i].headers;
+      expected_headers.emplace_back("k2k_topic", topic);
+      expected_headers.emplace_back("k2k_partition", std::to_string(p));
+      expected_headers.emplace_back("k2k_offset", std::to_string(i));
+      expected_headers.emplace_back("k2k_timestamp", std::to_string(records[i].timestamp));
+      expected_headers.emplace_back("k2k_pipeline", "test-pipeline");
+      CHECK(got[i].headers == expected_headers);
+      auto t = index.target_of(core::source_offset{static_cast<int64_t>(i)});
+      REQUIRE(t);
+      CHECK(t->value == got[i].offset);
+    }
+  }
+  // Nothing was written to the partition that had no source records.
+  CHECK(high_watermark(c.target.bootstrap_servers(), "orders", 2) == 0);
+  auto st = worker.status();
+  CHECK(st.records == 105);
+  CHECK(st.state == replication::replication_status::phase::stopped);
+}
+
+TEST_CASE("tracing headers follow the switches and renamed header names", "[replicator]") {
+  two_clusters c;
+  create_on_both(c, "t", 1);
+  c.target.create_topic(mapping_topic, mapping_partitions);
+  produce(c.source.bootstrap_servers(), "t", 0, numbered_records(3));
+  running_worker worker{
+      pipeline(c, "[t]",
+               "features:\n  tracingHeaders: {offset: enabled, timestamp: enabled}\n"
+               "  keepRecordCreationTimestamp: disabled\n"
+               "tracing: {headers: {offset: src_off}}\n")};
+  read_mappings(c.target.bootstrap_servers(), mapping_topic, mapping_partitions,
+                covers({{"t/0", 3}}));
+  worker.stop();
+  auto got = consume(c.target.bootstrap_servers(), "t", 0, 0, 3);
+  REQUIRE(got.size() == 3);
+  CHECK(header(got[2], "src_off") == "2");
+  CHECK(header(got[2], "k2k_timestamp").has_value());
+  CHECK_FALSE(header(got[2], "k2k_offset").has_value());
+  CHECK_FALSE(header(got[2], "k2k_topic").has_value());
+  CHECK_FALSE(header(got[2], "k2k_pipeline").has_value());
+}
+
+TEST_CASE("a regex subscription picks up a new matching topic while running", "[replicator]") {
+  two_clusters c;
+  create_on_both(c, "events.a", 1);
+  create_on_both(c, "orders", 1);
+  c.target.create_topic("events.b", 2);
+  c.target.create_topic(mapping_topic, mapping_partitions);
+  produce(c.source.bootstrap_servers(), "events.a", 0, numbered_records(5));
+  produce(c.source.bootstrap_servers(), "orders", 0, numbered_records(5));
+
+  running_worker worker{pipeline(c, R"({regex: "events\\..*"})")};
+  read_mappings(c.target.bootstrap_servers(), mapping_topic, mapping_partitions,
+                covers({{"events.a/0", 5}}));
+  c.source.create_topic("events.b", 2);
+  produce(c.source.bootstrap_servers(), "events.b", 1, numbered_records(4));
+  auto view = read_mappings(c.target.bootstrap_servers(), mapping_topic, mapping_partitions,
+                            covers({{"events.a/0", 5}, {"events.b/1", 4}}));
+  worker.stop();
+  CHECK(view.count("events.b/1"));
+  CHECK(consume(c.target.bootstrap_servers(), "events.b", 1, 0, 4).size() == 4);
+  CHECK(high_watermark(c.target.bootstrap_servers(), "orders", 0) == 0);
+}
+
+TEST_CASE("a target topic with fewer partitions is refused with its name", "[replicator]") {
+  two_clusters c;
+  c.source.create_topic("orders", 4);
+  c.target.create_topic("orders", 2);
+  c.target.create_topic(mapping_topic, mapping_partitions);
+  replication::replication_worker worker{pipeline(c, "[orders]")};
+  auto err = worker.run();
+  REQUIRE(err);
+  CHECK(err->message == "target topic orders has 2 partitions but source topic orders has 4; "
+                        "partitions are copied p -> p, so the target needs at least 4");
+}
+
+TEST_CASE("a missing target topic the cluster cannot create is named in the error",
+          "[replicator]") {
+  two_clusters c;
+  c.source.create_topic("orders", 2);
+  c.target.create_topic(mapping_topic, mapping_partitions);
+  replication::replication_worker worker{pipeline(c, "[orders]")};
+  auto err = worker.run();
+  REQUIRE(err);
+  CHECK_THAT(err->message, Catch::StartsWith("target topic orders is missing and cannot create "
+                                             "topic orders: "));
+}
+
+TEST_CASE("a crash mid-stream loses nothing: the restart resumes from the mapping checkpoint",
+          "[replicator][restart]") {
+  two_clusters c;
+  create_on_both(c, "orders", 2);
+  c.target.create_topic(mapping_topic, mapping_partitions);
+  // orders is led by broker 1 on target, the mapping topic by the others.
+  for (int32_t p = 0; p < 2; ++p)
+    c.target.set_leader("orders", p, 1);
+  for (int32_t p = 0; p < mapping_partitions; ++p)
+    c.target.set_leader(mapping_topic, p, 2 + p % 2);
+  produce(c.target.bootstrap_servers(), "orders", 1, numbered_records(3, 900));
+  for (int32_t p = 0; p < 2; ++p)
+    produce(c.source.bootstrap_servers(), "orders", p, numbered_records(200));
+
+  auto cfg = pipeline(c, "[orders]", "replicator: {batchSize: 50}\n");
+  {
+    running_worker first{cfg};
+    read_mappings(c.target.bootstrap_servers(), mapping_topic, mapping_partitions,
+                  covers({{"orders/0", 200}, {"orders/1", 200}}));
+    // The data leader goes away; new records pile up in flight; then the crash.
+    c.target.broker_down(1);
+    for (int32_t p = 0; p < 2; ++p)
+      produce(c.source.bootstrap_servers(), "orders", p, numbered_records(400, 200));
+    REQUIRE(first.wait_for_status([](const auto& st) { return st.in_flight >= 100; }));
+    first.abort();
+  }
+  c.target.broker_up(1);
+  auto at_crash = read_mappings(c.target.bootstrap_servers(), mapping_topic, mapping_partitions,
+                                covers({{"orders/0", 200}, {"orders/1", 200}}));
+  CHECK(at_crash["orders/0"].covered().value < 600);
+
+  running_worker second{cfg};
+  auto view = read_mappings(c.target.bootstrap_servers(), mapping_topic, mapping_partitions,
+                            covers({{"orders/0", 600}, {"orders/1", 600}}));
+  second.stop();
+  for (int32_t p = 0; p < 2; ++p)
+    check_mapped_partition(c, view, "orders", p, 600);
+}
+
+TEST_CASE("broker outages and injected produce errors lose nothing", "[replicator][faults]") {
+  two_clusters c;
+  create_on_both(c, "orders", 2);
+  c.target.create_topic(mapping_topic, mapping_partitions);
+  c.target.set_leader("orders", 0, 1);
+  for (int32_t p = 0; p < 2; ++p)
+    produce(c.source.bootstrap_servers(), "orders", p, numbered_records(100));
+
+  running_worker worker{pipeline(c, "[orders]", "replicator: {batchSize: 10}\n")};
+  read_mappings(c.target.bootstrap_servers(), mapping_topic, mapping_partitions,
+                covers({{"orders/0", 1}}));
+  // The leader of orders[0] on target goes away for a while, then comes back.
+  c.target.broker_down(1);
+  for (int32_t p = 0; p < 2; ++p)
+    produce(c.source.bootstrap_servers(), "orders", p, numbered_records(100, 100));
+  c.target.broker_up(1);
+  // A non-retriable produce error fails a batch: the partition rewinds and retries.
+  c.target.push_request_errors(
+      kafka::api_key::produce,
+      {RD_KAFKA_RESP_ERR_NOT_ENOUGH_REPLICAS, RD_KAFKA_RESP_ERR_TOPIC_AUTHORIZATION_FAILED});
+  for (int32_t p = 0; p < 2; ++p)
+    produce(c.source.bootstrap_servers(), "orders", p, numbered_records(100, 200));
+  // And the source fetches fail a few times.
+  c.source.push_request_errors(kafka::api_key::fetch, {RD_KAFKA_RESP_ERR_NOT_LEADER_FOR_PARTITION,
+                                                       RD_KAFKA_RESP_ERR_REQUEST_TIMED_OUT});
+  auto view = read_mappings(c.target.bootstrap_servers(), mapping_topic, mapping_partitions,
+                            covers({{"orders/0", 300}, {"orders/1", 300}}));
+  auto st = worker.status();
+  worker.stop();
+  for (int32_t p = 0; p < 2; ++p)
+    check_mapped_partition(c, view, "orders", p, 300);
+  CHECK(st.delivery_errors >= 1);
+  CHECK(st.rewinds >= 1);
+}
+
+TEST_CASE("two workers share partitions; when one stops the other takes over without loss",
+          "[replicator][scaling]") {
+  two_clusters c;
+  create_on_both(c, "orders", 4);
+  c.target.create_topic(mapping_topic, mapping_partitions);
+  for (int32_t p = 0; p < 4; ++p)
+    produce(c.source.bootstrap_servers(), "orders", p, numbered_records(50));
+  auto cfg = pipeline(c, "[orders]");
+  auto first = std::make_unique<running_worker>(cfg);
+  running_worker second{cfg};
+  read_mappings(c.target.bootstrap_servers(), mapping_topic, mapping_partitions,
+                covers({{"orders/0", 50}, {"orders/1", 50}, {"orders/2", 50}, {"orders/3", 50}}));
+  first->stop();
+  auto first_status = first->status();
+  first.reset();
+  for (int32_t p = 0; p < 4; ++p)
+    produce(c.source.bootstrap_servers(), "orders", p, numbered_records(50, 50));
+  auto view = read_mappings(
+      c.target.bootstrap_servers(), mapping_topic, mapping_partitions,
+      covers({{"orders/0", 100}, {"orders/1", 100}, {"orders/2", 100}, {"orders/3", 100}}));
+  auto second_status = second.status();
+  second.stop();
+  for (int32_t p = 0; p < 4; ++p) {
+    auto copies = check_mapped_partition(c, view, "orders", p, 100);
+    // A graceful hand-over confirms everything first: no record is copied twice.
+    for (const auto& [offset, n] : copies)
+      CHECK(n == 1);
+  }
+  CHECK(second_status.partitions.size() == 4);
+  CHECK(first_status.records > 0);
+}
+
+TEST_CASE("with mappings off the replicator resumes from its own consumer group",
+          "[replicator][restart]") {
+  two_clusters c;
+  create_on_both(c, "orders", 1);
+  produce(c.source.bootstrap_servers(), "orders", 0, numbered_records(20));
+  auto cfg = pipeline(c, "[orders]", "features: {offsetMapping: disabled}\n");
+  {
+    running_worker first{cfg};
+    REQUIRE(consume(c.target.bootstrap_servers(), "orders", 0, 0, 20).size() == 20);
+    // Stop only once the checkpoint is committed (graceful stop commits it).
+  }
+  produce(c.source.bootstrap_servers(), "orders", 0, numbered_records(5, 20));
+  running_worker second{cfg};
+  auto got = consume(c.target.bootstrap_servers(), "orders", 0, 20, 25);
+  second.stop();
+  REQUIRE(got.size() == 5);
+  CHECK(header(got.front(), "k2k_offset") == "20");
+  CHECK(high_watermark(c.target.bootstrap_servers(), "orders", 0) == 25); // nothing twice
+}

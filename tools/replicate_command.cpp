@@ -1,0 +1,32 @@
+#include "actors/replication_worker.hpp"
+#include "config/load.hpp"
+#include "tools/commands.hpp"
+#include "tools/stop_signals.hpp"
+
+#include <spdlog/spdlog.h>
+
+#include <iostream>
+
+namespace k2k::tools {
+
+int replicate_command(const std::string& config_path) {
+  stop_signals signals;
+  auto loaded = config::load_file(config_path);
+  if (!loaded.ok()) {
+    for (const auto& p : loaded.errors)
+      std::cerr << p.to_string() << '\n';
+    return 1;
+  }
+  replication::replication_worker worker{loaded.config};
+  signals.on_signal([&](int signal) {
+    spdlog::info("replicate: signal {}: finishing in-flight records and stopping", signal);
+    worker.stop();
+  });
+  if (auto err = worker.run()) {
+    spdlog::error("replicate: {}", err->message);
+    return 1;
+  }
+  return 0;
+}
+
+} // namespace k2k::tools

@@ -1,5 +1,6 @@
 #include "actors/replication_worker.hpp"
 
+#include "actors/checkpoint_reader.hpp"
 #include "core/decimal.hpp"
 #include "core/mapping_record.hpp"
 #include "core/partition_progress.hpp"
@@ -14,7 +15,6 @@
 #include <condition_variable>
 #include <map>
 #include <mutex>
-#include <set>
 #include <thread>
 
 namespace k2k::replication {
@@ -58,6 +58,12 @@ struct partition_state {
   bool assigned = false;
   uint64_t generation = 0; // bumped on every reset, so late reports are ignored
 
+  // Exactly-once: this partition's transactional producer and its open batch.
+  kafka::handle_ptr txn_producer;
+  bool in_transaction = false;
+  int64_t batch_first = -1;
+  uint64_t batch_records = 0, batch_bytes = 0;
+
   std::optional<int64_t> failure() const {
     std::optional<int64_t> f = mapping_failure;
     if (auto d = progress.first_failure())
@@ -70,6 +76,8 @@ struct partition_state {
     mapping_failure.reset();
     outstanding = 0;
     mappings_outstanding = 0;
+    in_transaction = false;
+    batch_records = batch_bytes = 0;
     ++generation;
   }
 };
@@ -106,7 +114,8 @@ struct replication_worker::impl {
   int32_t mapping_partitions = 0;
   std::optional<error_info> fatal;
 
-  std::atomic<uint64_t> records{0}, bytes{0}, mappings{0}, delivery_errors{0}, rewinds{0};
+  std::atomic<uint64_t> records{0}, bytes{0}, mappings{0}, delivery_errors{0}, rewinds{0},
+      aborted_transactions{0};
   uint64_t records_at_last_report = 0, bytes_at_last_report = 0;
   bool paused_for_backpressure = false;
 
@@ -152,6 +161,12 @@ struct replication_worker::impl {
       throw std::runtime_error(std::string{"cannot create Kafka client: "} + err);
     conf.release();
     return kafka::handle_ptr{rk};
+  }
+
+  bool exactly_once() const { return cfg.features.exactly_once; }
+
+  rd_kafka_t* producer_for(partition_state& s) {
+    return exactly_once() ? s.txn_producer.get() : producer.get();
   }
 
   bool selected(const std::string& topic) const {
@@ -258,85 +273,6 @@ struct replication_worker::impl {
     return *slot;
   }
 
-  // ---- checkpoints -------------------------------------------------------------
-
-  // The last mapping's src_next per source partition, read backwards from the end
-  // of each mapping partition (the newest mapping of a key is the checkpoint).
-  std::map<std::string, int64_t> read_checkpoints(const std::vector<partition_state*>& states) {
-    std::map<int32_t, std::set<std::string>> wanted;
-    for (auto* s : states)
-      wanted[s->mapping_partition].insert(s->mapping_key);
-    std::map<std::string, int64_t> found;
-    auto props = cfg.target.kafka.for_consumer();
-    props["group.id"] = "k2k-" + cfg.name + "-checkpoint";
-    props["enable.auto.commit"] = "false";
-    props["enable.partition.eof"] = "true";
-    props["isolation.level"] = "read_committed";
-    auto reader = kafka::make_consumer(props);
-    const auto& topic = cfg.offset_mapping.topic;
-    for (auto& [mp, keys] : wanted) {
-      int64_t low = 0, high = 0;
-      if (auto e = rd_kafka_query_watermark_offsets(reader.get(), topic.c_str(), mp, &low, &high,
-                                                    10000)) {
-        throw std::runtime_error("cannot read the end of mapping partition " +
-                                 kafka::describe(topic, mp) + ": " + rd_kafka_err2str(e));
-      }
-      int64_t end = high, window = 1000;
-      while (!keys.empty() && end > low) {
-        int64_t start = std::max(low, end - window);
-        std::map<std::string, int64_t> in_window;
-        scan(reader.get(), topic, mp, start, end, [&](const rd_kafka_message_t* m) {
-          std::string key(static_cast<const char*>(m->key), m->key_len);
-          if (!keys.count(key))
-            return;
-          auto decoded = core::decode_mapping({static_cast<const char*>(m->payload), m->len});
-          if (!decoded) {
-            spdlog::warn("replicate: skipping mapping record {}@{}: {}", kafka::describe(topic, mp),
-                         m->offset, decoded.error().message);
-            return;
-          }
-          in_window[key] = decoded->source_next.value; // later records overwrite
-        });
-        for (const auto& [key, next] : in_window) {
-          found[key] = next;
-          keys.erase(key);
-        }
-        end = start;
-        window *= 4;
-      }
-    }
-    return found;
-  }
-
-  template <class F>
-  static void scan(rd_kafka_t* reader, const std::string& topic, int32_t partition, int64_t from,
-                   int64_t until, F&& on_record) {
-    kafka::topic_partition_list_ptr list{rd_kafka_topic_partition_list_new(1)};
-    rd_kafka_topic_partition_list_add(list.get(), topic.c_str(), partition)->offset = from;
-    rd_kafka_assign(reader, list.get());
-    auto deadline = clock::now() + 60s;
-    while (clock::now() < deadline) {
-      kafka::message_ptr m{rd_kafka_consumer_poll(reader, 200)};
-      if (!m)
-        continue;
-      if (m->err == RD_KAFKA_RESP_ERR__PARTITION_EOF)
-        break;
-      if (m->err) {
-        spdlog::warn("replicate: reading {}: {}", kafka::describe(topic, partition),
-                     rd_kafka_message_errstr(m.get()));
-        continue;
-      }
-      if (m->offset >= until)
-        break;
-      on_record(m.get());
-      if (m->offset + 1 >= until)
-        break;
-    }
-    rd_kafka_assign(reader, nullptr);
-    if (clock::now() >= deadline)
-      throw std::runtime_error("timed out reading " + kafka::describe(topic, partition));
-  }
-
   // ---- rebalance -----------------------------------------------------------------
 
   static void on_rebalance(rd_kafka_t* rk, rd_kafka_resp_err_t err,
@@ -358,10 +294,19 @@ struct replication_worker::impl {
       s.checkpoint = -1;
       states.push_back(&s);
     }
+    if (exactly_once())
+      for (auto* st : states)
+        if (!st->txn_producer && !start_transactional_producer(*st))
+          return; // fatal is set; the loop stops
     std::map<std::string, int64_t> checkpoints;
     if (cfg.features.offset_mapping && mapping_partitions > 0) {
+      checkpoint_request wanted;
+      for (auto* st : states)
+        wanted[st->mapping_partition].insert(st->mapping_key);
+      auto props = cfg.target.kafka.for_consumer();
+      props["group.id"] = "k2k-" + cfg.name + "-checkpoint";
       try {
-        checkpoints = read_checkpoints(states);
+        checkpoints = read_checkpoints(props, cfg.offset_mapping.topic, std::move(wanted));
       } catch (const std::exception& e) {
         // Without its checkpoint a partition could be replicated twice or skipped;
         // stop rather than guess.
@@ -398,6 +343,7 @@ struct replication_worker::impl {
     for (auto* s : states) {
       s->assigned = false;
       s->reset();
+      s->txn_producer.reset();
     }
     rd_kafka_assign(rk, nullptr);
     spdlog::info("replicate: released {} partition(s)", states.size());
@@ -405,6 +351,10 @@ struct replication_worker::impl {
 
   // Waits until the given partitions have nothing in flight (deliveries and mappings).
   void drain(const std::vector<partition_state*>& states, std::chrono::milliseconds timeout) {
+    if (exactly_once()) {
+      commit_transactions(states);
+      return;
+    }
     auto deadline = clock::now() + timeout;
     auto settled = [&] {
       return std::all_of(states.begin(), states.end(), [](auto* s) { return s->settled(); });
@@ -448,17 +398,28 @@ struct replication_worker::impl {
     if (on.pipeline)
       add_header(headers, names.pipeline, cfg.name);
 
+    auto* p = producer_for(s);
+    if (exactly_once() && !s.in_transaction) {
+      if (kafka::error_ptr err{rd_kafka_begin_transaction(p)}) {
+        rd_kafka_headers_destroy(headers);
+        fatal = error_info{ec::kafka_error, "cannot begin a transaction for " +
+                                                kafka::describe(s.topic, s.partition) + ": " +
+                                                rd_kafka_error_string(err.get())};
+        return;
+      }
+      s.in_transaction = true;
+      s.batch_first = m->offset;
+    }
     auto* tag = new delivery_tag{&s, s.generation, false, m->offset, 0, m->key_len + m->len};
     int64_t timestamp = cfg.features.keep_record_creation_timestamp && ts >= 0 ? ts : 0;
     for (;;) {
       auto e = rd_kafka_producev(
-          producer.get(), RD_KAFKA_V_TOPIC(s.target_topic.c_str()),
-          RD_KAFKA_V_PARTITION(s.partition), RD_KAFKA_V_KEY(m->key, m->key_len),
-          RD_KAFKA_V_VALUE(m->payload, m->len), RD_KAFKA_V_MSGFLAGS(RD_KAFKA_MSG_F_COPY),
-          RD_KAFKA_V_TIMESTAMP(timestamp), RD_KAFKA_V_HEADERS(headers), RD_KAFKA_V_OPAQUE(tag),
-          RD_KAFKA_V_END);
+          p, RD_KAFKA_V_TOPIC(s.target_topic.c_str()), RD_KAFKA_V_PARTITION(s.partition),
+          RD_KAFKA_V_KEY(m->key, m->key_len), RD_KAFKA_V_VALUE(m->payload, m->len),
+          RD_KAFKA_V_MSGFLAGS(RD_KAFKA_MSG_F_COPY), RD_KAFKA_V_TIMESTAMP(timestamp),
+          RD_KAFKA_V_HEADERS(headers), RD_KAFKA_V_OPAQUE(tag), RD_KAFKA_V_END);
       if (e == RD_KAFKA_RESP_ERR__QUEUE_FULL) {
-        rd_kafka_poll(producer.get(), 50); // make room by serving delivery reports
+        rd_kafka_poll(p, 50); // make room by serving delivery reports
         continue;
       }
       if (e) {
@@ -497,7 +458,7 @@ struct replication_worker::impl {
                       rd_kafka_err2str(m->err));
         s.mapping_failure = s.mapping_failure ? std::min(*s.mapping_failure, tag->source_offset)
                                               : tag->source_offset;
-      } else {
+      } else if (!exactly_once()) { // exactly-once: counted when the transaction commits
         ++mappings;
         s.checkpoint = std::max(s.checkpoint, tag->source_next);
       }
@@ -514,59 +475,158 @@ struct replication_worker::impl {
       return;
     }
     s.progress.delivered(core::source_offset{tag->source_offset}, core::target_offset{m->offset});
-    ++records;
-    bytes += tag->bytes;
+    if (exactly_once()) {
+      ++s.batch_records;
+      s.batch_bytes += tag->bytes;
+    } else {
+      ++records;
+      bytes += tag->bytes;
+    }
   }
 
   // Turns each partition's confirmed prefix into a mapping record (or, with mappings
-  // off, straight into progress).
+  // off, straight into progress). At-least-once mode only.
   void publish_mappings() {
     for (auto& [key, sp] : partitions) {
       auto& s = *sp;
       auto prefix = s.progress.take_confirmed_prefix();
       if (!prefix)
         continue;
-      auto source_next = prefix->source_next.value;
-      if (!s.failure() && s.progress.in_flight() == 0)
-        source_next = std::max(source_next, position(s)); // past trailing transaction markers
-      if (!cfg.features.offset_mapping) {
-        s.checkpoint = std::max(s.checkpoint, source_next);
+      auto rec = mapping_for(s, std::move(*prefix));
+      if (!cfg.features.offset_mapping)
+        s.checkpoint = std::max(s.checkpoint, rec.source_next.value);
+      else
+        produce_mapping(s, producer.get(), rec);
+    }
+  }
+
+  core::mapping_record mapping_for(partition_state& s, core::mapped_prefix prefix) {
+    auto source_next = prefix.source_next.value;
+    if (!s.failure() && s.progress.in_flight() == 0)
+      source_next = std::max(source_next, position(s)); // past trailing transaction markers
+    return {s.topic,
+            s.partition,
+            s.target_topic,
+            s.partition,
+            core::source_offset{source_next},
+            std::move(prefix.runs)};
+  }
+
+  bool produce_mapping(partition_state& s, rd_kafka_t* p, const core::mapping_record& rec) {
+    auto value = core::encode_mapping(rec);
+    auto first = rec.runs.front().source_start.value;
+    auto* tag = new delivery_tag{&s, s.generation, true, first, rec.source_next.value, 0};
+    for (;;) {
+      auto e = rd_kafka_producev(p, RD_KAFKA_V_TOPIC(cfg.offset_mapping.topic.c_str()),
+                                 RD_KAFKA_V_PARTITION(s.mapping_partition),
+                                 RD_KAFKA_V_KEY(s.mapping_key.data(), s.mapping_key.size()),
+                                 RD_KAFKA_V_VALUE(value.data(), value.size()),
+                                 RD_KAFKA_V_MSGFLAGS(RD_KAFKA_MSG_F_COPY), RD_KAFKA_V_OPAQUE(tag),
+                                 RD_KAFKA_V_END);
+      if (e == RD_KAFKA_RESP_ERR__QUEUE_FULL) {
+        rd_kafka_poll(p, 50);
         continue;
       }
-      core::mapping_record rec{s.topic,
-                               s.partition,
-                               s.target_topic,
-                               s.partition,
-                               core::source_offset{source_next},
-                               std::move(prefix->runs)};
-      auto value = core::encode_mapping(rec);
-      auto* tag = new delivery_tag{
-          &s, s.generation, true, rec.runs.front().source_start.value, source_next, 0};
-      for (;;) {
-        auto e = rd_kafka_producev(
-            producer.get(), RD_KAFKA_V_TOPIC(cfg.offset_mapping.topic.c_str()),
-            RD_KAFKA_V_PARTITION(s.mapping_partition),
-            RD_KAFKA_V_KEY(s.mapping_key.data(), s.mapping_key.size()),
-            RD_KAFKA_V_VALUE(value.data(), value.size()), RD_KAFKA_V_MSGFLAGS(RD_KAFKA_MSG_F_COPY),
-            RD_KAFKA_V_OPAQUE(tag), RD_KAFKA_V_END);
-        if (e == RD_KAFKA_RESP_ERR__QUEUE_FULL) {
-          rd_kafka_poll(producer.get(), 50);
-          continue;
-        }
-        if (e) {
-          delete tag;
-          ++delivery_errors;
-          s.mapping_failure =
-              s.mapping_failure ? std::min(*s.mapping_failure, rec.runs.front().source_start.value)
-                                : rec.runs.front().source_start.value;
-          spdlog::error("replicate: cannot produce mapping for {}: {}",
-                        kafka::describe(s.topic, s.partition), rd_kafka_err2str(e));
-        } else {
-          ++s.mappings_outstanding;
-        }
-        break;
+      if (e) {
+        delete tag;
+        ++delivery_errors;
+        s.mapping_failure = s.mapping_failure ? std::min(*s.mapping_failure, first) : first;
+        spdlog::error("replicate: cannot produce mapping for {}: {}",
+                      kafka::describe(s.topic, s.partition), rd_kafka_err2str(e));
+        return false;
       }
+      ++s.mappings_outstanding;
+      return true;
     }
+  }
+
+  // ---- exactly-once --------------------------------------------------------------
+
+  // A transactional producer per source partition: its id is stable across restarts
+  // and workers, so the next owner's init_transactions fences a zombie and aborts its
+  // open transaction before the checkpoint is read.
+  bool start_transactional_producer(partition_state& s) {
+    auto props = cfg.target.kafka.for_producer();
+    props["transactional.id"] =
+        "k2k-" + cfg.name + "-" + s.topic + "-" + std::to_string(s.partition);
+    props["enable.idempotence"] = "true";
+    auto conf = kafka::make_conf(props);
+    rd_kafka_conf_set_opaque(conf.get(), this);
+    rd_kafka_conf_set_dr_msg_cb(conf.get(), &impl::on_delivery);
+    s.txn_producer = make_handle(RD_KAFKA_PRODUCER, std::move(conf));
+    auto timeout = static_cast<int>(cfg.replicator.shutdown_timeout.count());
+    if (kafka::error_ptr err{rd_kafka_init_transactions(s.txn_producer.get(), timeout)}) {
+      fatal = error_info{ec::kafka_error, "cannot start the transactional producer for " +
+                                              kafka::describe(s.topic, s.partition) + ": " +
+                                              rd_kafka_error_string(err.get())};
+      return false;
+    }
+    return true;
+  }
+
+  // Data and mapping of the open batch become visible together, or not at all.
+  void commit_transaction(partition_state& s) {
+    if (!s.in_transaction)
+      return;
+    auto* p = s.txn_producer.get();
+    auto deadline = clock::now() + cfg.replicator.shutdown_timeout;
+    while (rd_kafka_outq_len(p) > 0 && stop_mode.load() != 2 && clock::now() < deadline) {
+      rd_kafka_flush(p, 100); // delivery reports give the target offsets
+      refresh_snapshot();
+    }
+    if (stop_mode.load() == 2)
+      return; // crash-like stop: leave the transaction open, the next owner aborts it
+    bool ok = s.outstanding == 0 && !s.failure();
+    std::optional<core::mapped_prefix> prefix;
+    if (ok) {
+      prefix = s.progress.take_confirmed_prefix();
+      ok = prefix.has_value() && s.progress.in_flight() == 0;
+    }
+    std::optional<core::mapping_record> rec;
+    if (ok) {
+      rec = mapping_for(s, std::move(*prefix));
+      if (cfg.features.offset_mapping)
+        ok = produce_mapping(s, p, *rec);
+    }
+    kafka::error_ptr err;
+    auto timeout = static_cast<int>(cfg.replicator.shutdown_timeout.count());
+    if (ok)
+      err.reset(rd_kafka_commit_transaction(p, timeout));
+    if (ok && !err) {
+      s.checkpoint = rec->source_next.value;
+      records += s.batch_records;
+      bytes += s.batch_bytes;
+      if (cfg.features.offset_mapping)
+        ++mappings;
+      s.reset();
+      return;
+    }
+    if (err && rd_kafka_error_is_fatal(err.get())) {
+      fatal = error_info{
+          ec::kafka_error,
+          "exactly-once producer for " + kafka::describe(s.topic, s.partition) +
+              " failed (fenced by another worker?): " + rd_kafka_error_string(err.get())};
+      return;
+    }
+    spdlog::warn("replicate: aborting the transaction of {} at {}: {}",
+                 kafka::describe(s.topic, s.partition), s.batch_first,
+                 err ? rd_kafka_error_string(err.get()) : "a record was not delivered");
+    if (kafka::error_ptr abort_err{rd_kafka_abort_transaction(p, timeout)}) {
+      fatal = error_info{ec::kafka_error, "cannot abort the transaction of " +
+                                              kafka::describe(s.topic, s.partition) + ": " +
+                                              rd_kafka_error_string(abort_err.get())};
+      return;
+    }
+    ++aborted_transactions;
+    auto first = s.batch_first;
+    s.reset();
+    seek(s, first);
+  }
+
+  void commit_transactions(const std::vector<partition_state*>& states) {
+    for (auto* s : states)
+      if (!fatal)
+        commit_transaction(*s);
   }
 
   int64_t position(const partition_state& s) {
@@ -585,20 +645,25 @@ struct replication_worker::impl {
       auto failure = s.failure();
       if (!s.assigned || !failure || !s.settled())
         continue;
-      kafka::topic_partition_list_ptr list{rd_kafka_topic_partition_list_new(1)};
-      rd_kafka_topic_partition_list_add(list.get(), s.topic.c_str(), s.partition)->offset =
-          *failure;
-      kafka::error_ptr err{rd_kafka_seek_partitions(consumer.get(), list.get(), 10000)};
-      if (err || list->elems[0].err) {
-        spdlog::warn("replicate: cannot rewind {} yet: {}", kafka::describe(s.topic, s.partition),
-                     err ? rd_kafka_error_string(err.get()) : rd_kafka_err2str(list->elems[0].err));
-        continue;
-      }
-      s.reset();
-      s.next_offset = *failure;
-      ++rewinds;
-      spdlog::warn("replicate: {} rewound to {}", kafka::describe(s.topic, s.partition), *failure);
+      if (seek(s, *failure))
+        s.reset();
     }
+  }
+
+  // Sends the partition's source consumer back to `offset`.
+  bool seek(partition_state& s, int64_t offset) {
+    kafka::topic_partition_list_ptr list{rd_kafka_topic_partition_list_new(1)};
+    rd_kafka_topic_partition_list_add(list.get(), s.topic.c_str(), s.partition)->offset = offset;
+    kafka::error_ptr err{rd_kafka_seek_partitions(consumer.get(), list.get(), 10000)};
+    if (err || list->elems[0].err) {
+      spdlog::warn("replicate: cannot rewind {} yet: {}", kafka::describe(s.topic, s.partition),
+                   err ? rd_kafka_error_string(err.get()) : rd_kafka_err2str(list->elems[0].err));
+      return false;
+    }
+    s.next_offset = offset;
+    ++rewinds;
+    spdlog::warn("replicate: {} rewound to {}", kafka::describe(s.topic, s.partition), offset);
+    return true;
   }
 
   // The replicator's own source group follows the confirmed checkpoints: the resume
@@ -658,6 +723,7 @@ struct replication_worker::impl {
     st.mappings = mappings;
     st.delivery_errors = delivery_errors;
     st.rewinds = rewinds;
+    st.aborted_transactions = aborted_transactions;
     st.in_flight = in_flight();
     for (auto& [key, s] : partitions) {
       if (!s->assigned)
@@ -676,6 +742,17 @@ struct replication_worker::impl {
       snapshot = std::move(st);
     }
     status_changed.notify_all();
+  }
+
+  clock::time_point next_snapshot = clock::now();
+
+  // A few times a second, also from inside long waits, so status() stays current.
+  void refresh_snapshot() {
+    auto now = clock::now();
+    if (now < next_snapshot)
+      return;
+    update_snapshot(replication_status::phase::running);
+    next_snapshot = now + 250ms;
   }
 
   void report(std::chrono::duration<double> elapsed) {
@@ -713,7 +790,6 @@ struct replication_worker::impl {
     auto next_refresh = clock::now();
     auto next_report = clock::now() + cfg.replicator.report_interval;
     auto last_report = clock::now();
-    auto next_snapshot = clock::now();
     auto next_commit = clock::now() + 1s;
     while (!stop_mode.load() && !fatal) {
       if (clock::now() >= next_refresh) {
@@ -723,9 +799,13 @@ struct replication_worker::impl {
           break;
       }
       consume_cycle();
-      rd_kafka_poll(producer.get(), 0);
-      publish_mappings();
-      rewind_failed_partitions();
+      if (exactly_once()) {
+        commit_transactions(assigned_states());
+      } else {
+        rd_kafka_poll(producer.get(), 0);
+        publish_mappings();
+        rewind_failed_partitions();
+      }
       apply_backpressure();
       if (auto e = fatal_producer_error())
         fatal = e;
@@ -734,10 +814,7 @@ struct replication_worker::impl {
         commit_checkpoints(assigned_states(), true);
         next_commit = now + 1s;
       }
-      if (now >= next_snapshot) {
-        update_snapshot(replication_status::phase::running);
-        next_snapshot = now + 250ms;
-      }
+      refresh_snapshot();
       if (now >= next_report) {
         report(now - last_report);
         last_report = now;
@@ -780,7 +857,10 @@ struct replication_worker::impl {
     bool abort = stop_mode.load() == 2;
     update_snapshot(replication_status::phase::stopping);
     if (abort) {
-      // Like a crash: whatever is in flight never gets a mapping.
+      // Like a crash: whatever is in flight never gets a mapping; open transactions stay
+      // open until the next owner's init_transactions aborts them.
+      for (auto& [key, s] : partitions)
+        s->txn_producer.reset();
       rd_kafka_purge(producer.get(), RD_KAFKA_PURGE_F_QUEUE | RD_KAFKA_PURGE_F_INFLIGHT);
       for (auto& [key, s] : partitions)
         s->reset();

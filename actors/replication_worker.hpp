@@ -31,7 +31,8 @@ struct replication_status {
   uint64_t bytes = 0;    // key + value bytes confirmed on target
   uint64_t mappings = 0; // mapping records confirmed
   uint64_t delivery_errors = 0;
-  uint64_t rewinds = 0; // partitions sent back to their last confirmed offset
+  uint64_t rewinds = 0;              // partitions sent back to their last confirmed offset
+  uint64_t aborted_transactions = 0; // exactly-once batches aborted and replayed
   uint64_t in_flight = 0;
   std::vector<partition_status> partitions;
   std::string error;

@@ -1,0 +1,23 @@
+// The replicator's checkpoint: the src_next of the newest mapping record of each
+// source partition, read backwards from the end of its mapping partition.
+#pragma once
+
+#include "kafka/properties.hpp"
+
+#include <cstdint>
+#include <map>
+#include <set>
+#include <string>
+
+namespace k2k::replication {
+
+// mapping partition -> the mapping keys ("topic/partition") wanted from it.
+using checkpoint_request = std::map<int32_t, std::set<std::string>>;
+
+// key -> src_next of its newest mapping; keys without any mapping are absent.
+// Throws std::runtime_error when a mapping partition cannot be read.
+std::map<std::string, int64_t> read_checkpoints(kafka::properties consumer_props,
+                                                const std::string& mapping_topic,
+                                                checkpoint_request wanted);
+
+} // namespace k2k::replication

@@ -752,7 +752,7 @@ struct replication_worker::impl {
     if (now < next_snapshot)
       return;
     update_snapshot(replication_status::phase::running);
-    next_snapshot = now + 250ms;
+    next_snapshot = now + 100ms;
   }
 
   void report(std::chrono::duration<double> elapsed) {
@@ -826,8 +826,13 @@ struct replication_worker::impl {
   }
 
   void consume_cycle() {
+    // Block only when nothing waits for a delivery report; those are served between cycles.
+    const int first_wait_ms = in_flight() > 0 ? 1 : 100;
+    rd_kafka_topic_t* last_topic = nullptr;
+    int32_t last_partition = -1;
+    partition_state* last_state = nullptr;
     for (int i = 0; i < cfg.replicator.batch_size; ++i) {
-      kafka::message_ptr m{rd_kafka_consumer_poll(consumer.get(), i == 0 ? 100 : 0)};
+      kafka::message_ptr m{rd_kafka_consumer_poll(consumer.get(), i == 0 ? first_wait_ms : 0)};
       if (!m)
         return;
       if (m->err) {
@@ -835,10 +840,16 @@ struct replication_worker::impl {
           spdlog::warn("replicate: source: {}", rd_kafka_message_errstr(m.get()));
         continue;
       }
-      auto it = partitions.find({rd_kafka_topic_name(m->rkt), m->partition});
-      if (it == partitions.end() || !it->second->assigned)
+      // Messages come in runs of one partition: look the state up once per run.
+      if (m->rkt != last_topic || m->partition != last_partition) {
+        auto it = partitions.find({rd_kafka_topic_name(m->rkt), m->partition});
+        last_state = it == partitions.end() ? nullptr : it->second.get();
+        last_topic = m->rkt;
+        last_partition = m->partition;
+      }
+      if (!last_state || !last_state->assigned)
         continue;
-      auto& s = *it->second;
+      auto& s = *last_state;
       if (s.failure())
         continue; // will be fetched again after the rewind
       replicate(s, m.get());

@@ -1,0 +1,211 @@
+// Replicator throughput on one mock source + one mock target, all in one run:
+//   (a) raw librdkafka consume -> produce loop, no headers, no mappings (the limit)
+//   (b) `kcat -C | kcat -P`, if kcat is installed
+//   (c) k2k replicate with tracing headers and offset mappings
+//   (d) the same with exactly-once
+// Prints records/s and the ratios c/a, c/b, d/a. Not a test: machines are noisy, so only
+// ratios within one run mean anything.
+#include "actors/replication_worker.hpp"
+#include "config/load.hpp"
+#include "kafka/client.hpp"
+#include "kafka/mock_cluster.hpp"
+
+#include <spdlog/spdlog.h>
+
+#include <chrono>
+#include <cstdio>
+#include <cstdlib>
+#include <iostream>
+#include <string>
+#include <thread>
+
+using namespace k2k;
+using clock_type = std::chrono::steady_clock;
+
+namespace {
+
+constexpr int partitions = 4;
+
+// Steady-state rate: records between 10% and 90% done over the time between them, so
+// start-up (group join, first fetch) and the tail do not dominate.
+struct steady_window {
+  int64_t total;
+  clock_type::time_point t10{}, t90{};
+  bool has10 = false, has90 = false;
+  void observe(int64_t done) {
+    if (!has10 && done >= total / 10) {
+      t10 = clock_type::now();
+      has10 = true;
+    }
+    if (!has90 && done >= total * 9 / 10) {
+      t90 = clock_type::now();
+      has90 = true;
+    }
+  }
+  double rate() const {
+    return has90 ? (total * 8 / 10) / std::chrono::duration<double>(t90 - t10).count() : 0;
+  }
+};
+
+void preload(const std::string& bootstrap, const std::string& topic, int64_t records,
+             size_t value_size) {
+  auto producer = kafka::make_producer({{"bootstrap.servers", bootstrap}, {"linger.ms", "20"}});
+  std::string value(value_size, 'x');
+  for (int64_t i = 0; i < records; ++i) {
+    auto key = "key-" + std::to_string(i);
+    while (rd_kafka_producev(producer.get(), RD_KAFKA_V_TOPIC(topic.c_str()),
+                             RD_KAFKA_V_PARTITION(static_cast<int32_t>(i % partitions)),
+                             RD_KAFKA_V_KEY(key.data(), key.size()),
+                             RD_KAFKA_V_VALUE(value.data(), value.size()),
+                             RD_KAFKA_V_MSGFLAGS(RD_KAFKA_MSG_F_COPY),
+                             RD_KAFKA_V_END) == RD_KAFKA_RESP_ERR__QUEUE_FULL)
+      rd_kafka_poll(producer.get(), 10);
+  }
+  rd_kafka_flush(producer.get(), 120000);
+}
+
+// (a) the simplest correct-enough loop: assign, consume, produce, flush.
+// With `headers`, it also adds the five tracing headers (no mappings, no progress
+// tracking), to separate what the headers cost on the wire from what k2k's bookkeeping costs.
+double raw_loop(const kafka::mock_cluster& src, const kafka::mock_cluster& tgt, int64_t records,
+                bool headers) {
+  auto consumer = kafka::make_consumer({{"bootstrap.servers", src.bootstrap_servers()},
+                                        {"group.id", "bench-raw"},
+                                        {"enable.auto.commit", "false"}});
+  auto producer = kafka::make_producer({{"bootstrap.servers", tgt.bootstrap_servers()},
+                                        {"linger.ms", "5"},
+                                        {"enable.idempotence", "true"}});
+  kafka::topic_partition_list_ptr list{rd_kafka_topic_partition_list_new(partitions)};
+  for (int p = 0; p < partitions; ++p)
+    rd_kafka_topic_partition_list_add(list.get(), "bench", p)->offset = RD_KAFKA_OFFSET_BEGINNING;
+  rd_kafka_assign(consumer.get(), list.get());
+  int64_t seen = 0;
+  steady_window window{records};
+  while (seen < records) {
+    window.observe(seen - rd_kafka_outq_len(producer.get())); // delivered so far
+    kafka::message_ptr m{rd_kafka_consumer_poll(consumer.get(), 100)};
+    rd_kafka_poll(producer.get(), 0);
+    if (m && m->err)
+      std::cerr << "raw loop: " << rd_kafka_message_errstr(m.get()) << "\n";
+    if (!m || m->err)
+      continue;
+    ++seen;
+    rd_kafka_headers_t* h = rd_kafka_headers_new(5);
+    if (headers) {
+      auto offset = std::to_string(m->offset), partition = std::to_string(m->partition),
+           ts = std::to_string(rd_kafka_message_timestamp(m.get(), nullptr));
+      rd_kafka_header_add(h, "k2k_topic", -1, "bench", -1);
+      rd_kafka_header_add(h, "k2k_partition", -1, partition.data(), -1);
+      rd_kafka_header_add(h, "k2k_offset", -1, offset.data(), -1);
+      rd_kafka_header_add(h, "k2k_timestamp", -1, ts.data(), -1);
+      rd_kafka_header_add(h, "k2k_pipeline", -1, "c", -1);
+    }
+    while (rd_kafka_producev(producer.get(), RD_KAFKA_V_TOPIC("raw"),
+                             RD_KAFKA_V_PARTITION(m->partition), RD_KAFKA_V_KEY(m->key, m->key_len),
+                             RD_KAFKA_V_VALUE(m->payload, m->len),
+                             RD_KAFKA_V_MSGFLAGS(RD_KAFKA_MSG_F_COPY), RD_KAFKA_V_HEADERS(h),
+                             RD_KAFKA_V_END) == RD_KAFKA_RESP_ERR__QUEUE_FULL)
+      rd_kafka_poll(producer.get(), 10);
+  }
+  while (rd_kafka_outq_len(producer.get()) > 0) {
+    rd_kafka_poll(producer.get(), 1);
+    window.observe(seen - rd_kafka_outq_len(producer.get()));
+  }
+  return window.rate();
+}
+
+// (b) kcat piping values (newline-delimited) from source to target.
+double kcat_pipe(const kafka::mock_cluster& src, const kafka::mock_cluster& tgt, int64_t records) {
+  if (std::system("command -v kcat > /dev/null 2>&1") != 0)
+    return 0;
+  auto cmd = "kcat -C -b " + src.bootstrap_servers() + " -t bench -o beginning -e -q -c " +
+             std::to_string(records) + " -f '%k\\t%s\\n' | kcat -P -b " + tgt.bootstrap_servers() +
+             " -t kcat -K '\\t'";
+  auto start = clock_type::now();
+  if (std::system(cmd.c_str()) != 0)
+    return 0;
+  return records / std::chrono::duration<double>(clock_type::now() - start).count();
+}
+
+// (c)/(d) the replicator (status snapshots every 100 ms).
+double k2k_replicate(const kafka::mock_cluster& src, const kafka::mock_cluster& tgt,
+                     int64_t records, bool exactly_once, const std::string& name) {
+  auto yaml = "name: " + name + "\nsource: {kafka: {common: {bootstrap.servers: \"" +
+              src.bootstrap_servers() + "\"}}}\ntarget: {kafka: {common: {bootstrap.servers: \"" +
+              tgt.bootstrap_servers() +
+              "\"}}}\nreplication:\n  - source: {topic: [bench]}\n  - sink: {topic: {prefix: \"" +
+              name + ".\"}}\noffsetMapping: {topic: " + name + ".mappings, partitions: 4}\n" +
+              "features: {exactlyOnce: " + (exactly_once ? "enabled" : "disabled") +
+              "}\nreplicator: {reportInterval: 1s}\n";
+  auto loaded = config::load_string(yaml, "bench.yaml");
+  if (!loaded.ok()) {
+    std::cerr << loaded.errors.front().to_string() << "\n";
+    std::exit(1);
+  }
+  replication::replication_worker worker{loaded.config};
+  std::thread t{[&] { worker.run(); }};
+  steady_window window{records};
+  worker.wait_for_status(
+      [&](const auto& st) {
+        window.observe(static_cast<int64_t>(st.records));
+        return static_cast<int64_t>(st.records) >= records && st.in_flight == 0;
+      },
+      std::chrono::minutes(10));
+  worker.stop();
+  t.join();
+  return window.rate();
+}
+
+} // namespace
+
+int main(int argc, char** argv) {
+  int64_t records = argc > 1 ? std::atoll(argv[1]) : 400000;
+  // Small values by default: the mock keeps only ~5 MB per partition.
+  size_t value_size = argc > 2 ? static_cast<size_t>(std::atoll(argv[2])) : 10;
+  spdlog::set_level(std::getenv("K2K_BENCH_LOG") ? spdlog::level::info : spdlog::level::warn);
+  kafka::mock_cluster src{1}, tgt{1};
+  src.create_topic("bench", partitions);
+  for (auto t : {"raw", "kcat", "c.bench", "d.bench"})
+    tgt.create_topic(t, partitions);
+  for (auto t : {"c.mappings", "d.mappings"})
+    tgt.create_topic(t, 4);
+  std::cout << "preloading " << records << " records of " << value_size << " bytes into "
+            << partitions << " partitions" << std::endl;
+  preload(src.bootstrap_servers(), "bench", records, value_size);
+  {
+    auto probe = kafka::make_consumer(
+        {{"bootstrap.servers", src.bootstrap_servers()}, {"group.id", "bench-probe"}});
+    int64_t total = 0;
+    for (int p = 0; p < partitions; ++p) {
+      int64_t low = 0, high = 0;
+      rd_kafka_query_watermark_offsets(probe.get(), "bench", p, &low, &high, 10000);
+      total += high - low;
+    }
+    if (total != records) {
+      std::cerr << "preload landed " << total << " of " << records << " records\n";
+      return 1;
+    }
+  }
+
+  double a = raw_loop(src, tgt, records, false);
+  double a_headers = raw_loop(src, tgt, records, true);
+  double b = kcat_pipe(src, tgt, records);
+  double c = k2k_replicate(src, tgt, records, false, "c");
+  double d = k2k_replicate(src, tgt, records, true, "d");
+
+  std::printf("\n%-52s %12s\n", "run", "records/s");
+  std::printf("%-52s %12.0f\n", "(a) raw librdkafka consume->produce loop", a);
+  std::printf("%-52s %12.0f\n", "(a') the same loop adding the 5 tracing headers", a_headers);
+  if (b > 0)
+    std::printf("%-52s %12.0f\n", "(b) kcat -C | kcat -P (whole run, incl. start-up)", b);
+  else
+    std::printf("%-52s %12s\n", "(b) kcat -C | kcat -P", "n/a");
+  std::printf("%-52s %12.0f\n", "(c) k2k replicate, headers + mappings", c);
+  std::printf("%-52s %12.0f\n", "(d) k2k replicate, exactly-once", d);
+  std::printf("\nc/a = %.2f   (target >= 0.85)\n", c / a);
+  if (b > 0)
+    std::printf("c/b = %.2f   (target >= 1)\n", c / b);
+  std::printf("d/a = %.2f\n", d / a);
+  std::printf("c/a' = %.2f  (k2k's own cost beyond the headers on the wire)\n", c / a_headers);
+  return 0;
+}

@@ -2,49 +2,15 @@
 
 #include "core/mapping_record.hpp"
 #include "kafka/client.hpp"
+#include "kafka/partition_reader.hpp"
 
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
-#include <chrono>
 #include <stdexcept>
 
 namespace k2k::replication {
 
-namespace {
-
-using namespace std::chrono_literals;
-
-// Calls on_record for each record of [from, until) of one partition.
-template <class F>
-void scan(rd_kafka_t* reader, const std::string& topic, int32_t partition, int64_t from,
-          int64_t until, F&& on_record) {
-  kafka::topic_partition_list_ptr list{rd_kafka_topic_partition_list_new(1)};
-  rd_kafka_topic_partition_list_add(list.get(), topic.c_str(), partition)->offset = from;
-  rd_kafka_assign(reader, list.get());
-  auto deadline = std::chrono::steady_clock::now() + 60s;
-  bool done = false;
-  while (!done && std::chrono::steady_clock::now() < deadline) {
-    kafka::message_ptr m{rd_kafka_consumer_poll(reader, 200)};
-    if (!m)
-      continue;
-    if (m->err == RD_KAFKA_RESP_ERR__PARTITION_EOF)
-      break;
-    if (m->err) {
-      spdlog::warn("checkpoint: reading {}: {}", kafka::describe(topic, partition),
-                   rd_kafka_message_errstr(m.get()));
-      continue;
-    }
-    if (m->offset < until)
-      on_record(m.get());
-    done = m->offset + 1 >= until;
-  }
-  rd_kafka_assign(reader, nullptr);
-  if (!done && std::chrono::steady_clock::now() >= deadline)
-    throw std::runtime_error("timed out reading " + kafka::describe(topic, partition));
-}
-
-} // namespace
 
 std::map<std::string, int64_t> read_checkpoints(kafka::properties props, const std::string& topic,
                                                 checkpoint_request wanted) {
@@ -65,18 +31,21 @@ std::map<std::string, int64_t> read_checkpoints(kafka::properties props, const s
     while (!keys.empty() && end > low) {
       int64_t start = std::max(low, end - window);
       std::map<std::string, int64_t> in_window;
-      scan(reader.get(), topic, mp, start, end, [&](const rd_kafka_message_t* m) {
-        std::string key(static_cast<const char*>(m->key), m->key_len);
-        if (!keys.count(key))
-          return;
-        auto decoded = core::decode_mapping({static_cast<const char*>(m->payload), m->len});
-        if (!decoded) {
-          spdlog::warn("checkpoint: skipping mapping record {}@{}: {}", kafka::describe(topic, mp),
-                       m->offset, decoded.error().message);
-          return;
-        }
-        in_window[key] = decoded->source_next.value; // later records overwrite
-      });
+      auto complete = kafka::scan_partition(
+        reader.get(), topic, mp, start, end, [&](const rd_kafka_message_t& m) {
+          std::string key(static_cast<const char*>(m.key), m.key_len);
+          if (!keys.count(key))
+            return;
+          auto decoded = core::decode_mapping({static_cast<const char*>(m.payload), m.len});
+          if (!decoded) {
+            spdlog::warn("checkpoint: skipping mapping record {}@{}: {}",
+                         kafka::describe(topic, mp), m.offset, decoded.error().message);
+            return;
+          }
+          in_window[key] = decoded->source_next.value; // later records overwrite
+        });
+      if (!complete)
+        throw std::runtime_error("timed out reading " + kafka::describe(topic, mp));
       for (const auto& [key, next] : in_window) {
         found[key] = next;
         keys.erase(key);

@@ -1,6 +1,7 @@
 #include "support/kafka_test_util.hpp"
 
 #include "kafka/client.hpp"
+#include "kafka/partition_reader.hpp"
 
 #include <stdexcept>
 
@@ -63,51 +64,35 @@ std::vector<test_record> consume(const std::string& bootstrap, const std::string
                                  int32_t partition, int64_t from, int64_t until,
                                  std::chrono::milliseconds deadline) {
   std::vector<test_record> out;
-  if (from >= until)
-    return out;
   auto rk = kafka::make_consumer({{"bootstrap.servers", bootstrap},
                                   {"group.id", "k2k-test-reader"},
-                                  {"enable.auto.commit", "false"},
-                                  {"enable.partition.eof", "false"}});
-  kafka::topic_partition_list_ptr assignment{rd_kafka_topic_partition_list_new(1)};
-  rd_kafka_topic_partition_list_add(assignment.get(), topic.c_str(), partition)->offset = from;
-  rd_kafka_assign(rk.get(), assignment.get());
-  auto end = std::chrono::steady_clock::now() + deadline;
-  while (std::chrono::steady_clock::now() < end) {
-    kafka::message_ptr m{rd_kafka_consumer_poll(rk.get(), 100)};
-    if (!m || m->err)
-      continue;
-    if (m->offset >= until)
-      break;
-    test_record r;
-    r.key.assign(static_cast<const char*>(m->key), m->key_len);
-    r.value.assign(static_cast<const char*>(m->payload), m->len);
-    r.offset = m->offset;
-    r.timestamp = rd_kafka_message_timestamp(m.get(), nullptr);
-    rd_kafka_headers_t* headers = nullptr;
-    if (!rd_kafka_message_headers(m.get(), &headers)) {
-      const char* name;
-      const void* value;
-      size_t size;
-      for (size_t i = 0; !rd_kafka_header_get_all(headers, i, &name, &value, &size); ++i)
-        r.headers.emplace_back(name, std::string(static_cast<const char*>(value), size));
-    }
-    out.push_back(std::move(r));
-    if (m->offset + 1 >= until)
-      break;
-  }
+                                  {"enable.auto.commit", "false"}});
+  kafka::scan_partition(
+    rk.get(), topic, partition, from, until,
+    [&](const rd_kafka_message_t& m) {
+      test_record r;
+      r.key.assign(static_cast<const char*>(m.key), m.key_len);
+      r.value.assign(static_cast<const char*>(m.payload), m.len);
+      r.offset = m.offset;
+      r.timestamp = rd_kafka_message_timestamp(&m, nullptr);
+      rd_kafka_headers_t* headers = nullptr;
+      if (!rd_kafka_message_headers(&m, &headers)) {
+        const char* name;
+        const void* value;
+        size_t size;
+        for (size_t i = 0; !rd_kafka_header_get_all(headers, i, &name, &value, &size); ++i)
+          r.headers.emplace_back(name, std::string(static_cast<const char*>(value), size));
+      }
+      out.push_back(std::move(r));
+    },
+    deadline);
   return out;
 }
 
 int64_t high_watermark(const std::string& bootstrap, const std::string& topic, int32_t partition) {
   auto rk = kafka::make_consumer({{"bootstrap.servers", bootstrap}, {"group.id", "k2k-test-wm"}});
-  int64_t low = 0, high = 0;
-  if (auto e =
-          rd_kafka_query_watermark_offsets(rk.get(), topic.c_str(), partition, &low, &high, 10000))
-    throw std::runtime_error(std::string{"watermarks: "} + rd_kafka_err2str(e));
-  return high;
+  return kafka::watermarks(rk.get(), topic, partition).second;
 }
-
 std::vector<test_record> numbered_records(int n, int first) {
   std::vector<test_record> out;
   for (int i = first; i < first + n; ++i)

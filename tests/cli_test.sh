@@ -59,7 +59,7 @@ validate_broken)
   grep -qF "$f: 5 problems" "$tmp/err" || fail "summary line missing"
   ;;
 not_built)
-  for cmd in offset-mapping migrate demo; do
+  for cmd in offset-mapping migrate; do
     "$K2K" "$cmd" >"$tmp/out" 2>&1 && fail "$cmd exited 0 although not built"
     grep -q "not built yet" "$tmp/out" || fail "$cmd does not say it is not built"
   done
@@ -90,6 +90,12 @@ mock_cluster_kcat)
   kill -TERM "$pid"
   wait "$pid"
   expect_eq 0 $? "exit code after SIGTERM"
+  ;;
+demo)
+  "$K2K" demo --duration 3 --log-level warn >"$tmp/out" 2>"$tmp/err" || fail "demo exited $?: $(tail -5 "$tmp/err")"
+  grep -qE '^checked [1-9][0-9]* replicated source offsets: [0-9]+ translate exactly .*, 0 do not$' "$tmp/out" ||
+    fail "demo did not verify its translations: $(tail -3 "$tmp/out")"
+  grep -q 'exact' "$tmp/out" || fail "no exact row in the table"
   ;;
 mock_cluster_bad_args)
   "$K2K" mock-cluster --cluster source >"$tmp/out" 2>&1 && fail "bad --cluster accepted"

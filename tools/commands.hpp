@@ -1,6 +1,7 @@
 // The `k2k` subcommands. Each returns the process exit code.
 #pragma once
 
+#include <chrono>
 #include <string>
 #include <vector>
 
@@ -14,6 +15,12 @@ struct mock_cluster_options {
   std::vector<std::string> topics;   // [CLUSTER/]TOPIC:PARTITIONS
 };
 int mock_cluster_command(const mock_cluster_options& options);
+
+struct demo_options {
+  std::chrono::seconds duration{20};
+  bool keep_running = false;
+};
+int demo_command(const demo_options& options);
 
 // Sets the spdlog level; false (and a message on stderr) for an unknown level name.
 bool setup_logging(const std::string& level);

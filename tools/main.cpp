@@ -57,6 +57,11 @@ int main(int argc, char** argv) {
   auto* validate = add_command(app, "validate", "check a config file and print it", common);
   validate->get_option("--config")->required();
   auto* demo = add_command(app, "demo", "the whole pipeline on embedded clusters", common);
+  k2k::tools::demo_options demo_opts;
+  int demo_seconds = 20;
+  demo->add_option("--duration", demo_seconds, "seconds to run")->capture_default_str();
+  demo->add_flag("--keep-running", demo_opts.keep_running,
+                 "run until SIGINT/SIGTERM (explore with kcat)");
 
   k2k::tools::mock_cluster_options mock;
   auto* mock_cluster =
@@ -96,7 +101,9 @@ int main(int argc, char** argv) {
     return not_built("offset-mapping", 5);
   if (*migrate)
     return not_built("migrate", 6);
-  if (*demo)
-    return not_built("demo", 7);
+  if (*demo) {
+    demo_opts.duration = std::chrono::seconds(demo_seconds);
+    return k2k::tools::demo_command(demo_opts);
+  }
   return 2;
 }

@@ -97,6 +97,53 @@ demo)
     fail "demo did not verify its translations: $(tail -3 "$tmp/out")"
   grep -q 'exact' "$tmp/out" || fail "no exact row in the table"
   ;;
+replicate_kill9)
+  # kill -9 of the replicator process mid-stream, then a restart: nothing is lost.
+  coproc MOCK { exec "$K2K" mock-cluster --cluster source=1 --cluster target=1 \
+    --topic orders:2 --topic target/__k2k_offset_mappings:2 2>"$tmp/mock.log"; }
+  mock_pid=$MOCK_PID
+  trap 'kill $mock_pid 2>/dev/null; rm -rf "$tmp"' EXIT
+  read -r -t 30 -u "${MOCK[0]}" first || fail "no bootstrap line"
+  read -r -t 30 -u "${MOCK[0]}" second || fail "no second bootstrap line"
+  export "${first?}" "${second?}"
+  cat >"$tmp/pipeline.yaml" <<'YAML'
+name: kill9
+source: {kafka: {common: {bootstrap.servers: "${SOURCE_BOOTSTRAP}"}, consumer: {session.timeout.ms: "6000", max.poll.interval.ms: "8000"}}}
+target: {kafka: {common: {bootstrap.servers: "${TARGET_BOOTSTRAP}"}}}
+replication:
+  - source: {topic: [orders]}
+offsetMapping: {partitions: 2}
+replicator: {batchSize: 100, reportInterval: 1s}
+YAML
+  for p in 0 1; do seq 0 9999 | kcat -P -b "$SOURCE_BOOTSTRAP" -t orders -p $p || fail "produce"; done
+  "$K2K" replicate -c "$tmp/pipeline.yaml" 2>"$tmp/first.log" &
+  rep=$!
+  # A member killed with -9 never leaves the group: the mock holds the next rebalance for
+  # max.poll.interval.ms (8 s here), so the restart takes that long to get its partitions.
+  # Wait until the first mapping is on target (kcat blocks until one arrives), then kill -9.
+  timeout 60 kcat -C -b "$TARGET_BOOTSTRAP" -t __k2k_offset_mappings -o beginning -c 1 -q >/dev/null ||
+    fail "no mapping published"
+  kill -9 $rep
+  wait $rep 2>/dev/null
+  # More records arrive while it is down: the restart must resume from its checkpoint.
+  for p in 0 1; do seq 10000 19999 | kcat -P -b "$SOURCE_BOOTSTRAP" -t orders -p $p || fail "produce"; done
+  "$K2K" replicate -c "$tmp/pipeline.yaml" 2>"$tmp/second.log" &
+  rep=$!
+  for p in 0 1; do
+    # Re-read the partition (kcat -e stops at its end) until all 20000 source offsets are there.
+    for attempt in $(seq 1 120); do
+      kcat -C -b "$TARGET_BOOTSTRAP" -t orders -p $p -o beginning -e -q -f '%h\n' |
+        sed -n 's/.*k2k_offset=\([0-9]*\).*/\1/p' | sort -n -u >"$tmp/seen.$p"
+      [ "$(wc -l <"$tmp/seen.$p")" -ge 20000 ] && break
+    done
+    expect_eq 20000 "$(wc -l <"$tmp/seen.$p")" "distinct source offsets of orders[$p] on target"
+    expect_eq "0 19999" "$(head -1 "$tmp/seen.$p") $(tail -1 "$tmp/seen.$p")" "offset range of orders[$p]"
+  done
+  kill -TERM $rep
+  wait $rep
+  expect_eq 0 $? "exit code of the restarted replicator after SIGTERM"
+  grep -q "resumes at" "$tmp/second.log" || fail "the restart did not resume from a checkpoint"
+  ;;
 mock_cluster_bad_args)
   "$K2K" mock-cluster --cluster source >"$tmp/out" 2>&1 && fail "bad --cluster accepted"
   grep -q 'expected NAME=BROKERS' "$tmp/out" || fail "unclear: $(cat "$tmp/out")"

@@ -384,3 +384,25 @@ TEST_CASE("exactly-once: a failed batch is aborted and replayed from its first r
     CHECK(view.at("orders/0").target_of(core::source_offset{source})->value == target);
   }
 }
+
+TEST_CASE("another writer interleaving on the target partition leaves the mappings exact",
+          "[replicator]") {
+  two_clusters c;
+  create_on_both(c, "orders", 1);
+  c.target.create_topic(mapping_topic, mapping_partitions);
+  running_worker worker{pipeline(c, "[orders]", "replicator: {batchSize: 7}\n")};
+  // Source waves and foreign target writes alternate, so the target offsets of the
+  // replicated records have gaps the mappings must describe.
+  for (int wave = 0; wave < 10; ++wave) {
+    produce(c.source.bootstrap_servers(), "orders", 0, numbered_records(20, wave * 20));
+    read_mappings(c.target.bootstrap_servers(), mapping_topic, mapping_partitions,
+                  covers({{"orders/0", (wave + 1) * 20}}));
+    produce(c.target.bootstrap_servers(), "orders", 0, numbered_records(3, 1000 + wave * 3));
+  }
+  auto view = read_mappings(c.target.bootstrap_servers(), mapping_topic, mapping_partitions,
+                            covers({{"orders/0", 200}}));
+  worker.stop();
+  check_mapped_partition(c, view, "orders", 0, 200);
+  CHECK(view.at("orders/0").run_count() >= 10); // one run per stretch between foreign writes
+  CHECK(high_watermark(c.target.bootstrap_servers(), "orders", 0) == 230);
+}

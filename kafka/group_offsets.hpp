@@ -1,0 +1,47 @@
+// Consumer-group offsets through the admin API: read committed offsets with their
+// metadata, write them (with metadata), list groups.
+#pragma once
+
+#include "core/error.hpp"
+#include "kafka/handles.hpp"
+
+#include <chrono>
+#include <map>
+#include <optional>
+#include <string>
+#include <utility>
+#include <vector>
+
+namespace k2k::kafka {
+
+using topic_partition = std::pair<std::string, int32_t>;
+
+struct committed_offset {
+  int64_t offset = -1;
+  std::string metadata;
+};
+
+// The group's committed offsets for `partitions` (those without a commit are absent). An
+// empty list asks for every partition the group has commits for: real brokers answer it,
+// the 2.0.2 mock answers nothing.
+result<std::map<topic_partition, committed_offset>>
+list_group_offsets(rd_kafka_t* rk, const std::string& group,
+                   const std::vector<topic_partition>& partitions,
+                   std::chrono::milliseconds timeout);
+
+// Outcome of one partition of an offsets write.
+struct alter_outcome {
+  rd_kafka_resp_err_t error = RD_KAFKA_RESP_ERR_NO_ERROR;
+};
+
+// Writes all offsets of one group in one request. A group with live members is refused by
+// the broker: that comes back as ec::active_group.
+result<std::map<topic_partition, alter_outcome>>
+alter_group_offsets(rd_kafka_t* rk, const std::string& group,
+                    const std::map<topic_partition, committed_offset>& offsets,
+                    std::chrono::milliseconds timeout);
+
+// All consumer groups; ec::not_supported where the cluster lacks ListGroups (the mock).
+result<std::vector<std::string>> list_groups(rd_kafka_t* rk, std::chrono::milliseconds timeout);
+
+} // namespace k2k::kafka

@@ -11,7 +11,6 @@
 
 namespace k2k::replication {
 
-
 std::map<std::string, int64_t> read_checkpoints(kafka::properties props, const std::string& topic,
                                                 checkpoint_request wanted) {
   props["enable.auto.commit"] = "false";
@@ -32,18 +31,18 @@ std::map<std::string, int64_t> read_checkpoints(kafka::properties props, const s
       int64_t start = std::max(low, end - window);
       std::map<std::string, int64_t> in_window;
       auto complete = kafka::scan_partition(
-        reader.get(), topic, mp, start, end, [&](const rd_kafka_message_t& m) {
-          std::string key(static_cast<const char*>(m.key), m.key_len);
-          if (!keys.count(key))
-            return;
-          auto decoded = core::decode_mapping({static_cast<const char*>(m.payload), m.len});
-          if (!decoded) {
-            spdlog::warn("checkpoint: skipping mapping record {}@{}: {}",
-                         kafka::describe(topic, mp), m.offset, decoded.error().message);
-            return;
-          }
-          in_window[key] = decoded->source_next.value; // later records overwrite
-        });
+          reader.get(), topic, mp, start, end, [&](const rd_kafka_message_t& m) {
+            std::string key(static_cast<const char*>(m.key), m.key_len);
+            if (!keys.count(key))
+              return;
+            auto decoded = core::decode_mapping({static_cast<const char*>(m.payload), m.len});
+            if (!decoded) {
+              spdlog::warn("checkpoint: skipping mapping record {}@{}: {}",
+                           kafka::describe(topic, mp), m.offset, decoded.error().message);
+              return;
+            }
+            in_window[key] = decoded->source_next.value; // later records overwrite
+          });
       if (!complete)
         throw std::runtime_error("timed out reading " + kafka::describe(topic, mp));
       for (const auto& [key, next] : in_window) {

@@ -59,7 +59,7 @@ validate_broken)
   grep -qF "$f: 5 problems" "$tmp/err" || fail "summary line missing"
   ;;
 not_built)
-  for cmd in offset-mapping migrate; do
+  for cmd in migrate; do
     "$K2K" "$cmd" >"$tmp/out" 2>&1 && fail "$cmd exited 0 although not built"
     grep -q "not built yet" "$tmp/out" || fail "$cmd does not say it is not built"
   done
@@ -68,6 +68,8 @@ offset_mapping_alias)
   alias="$(dirname "$K2K")/k2k-offset-mapping"
   [ -L "$alias" ] || fail "no k2k-offset-mapping next to k2k"
   "$alias" --help | grep -q "offset-mapping" || fail "alias does not run offset-mapping"
+  "$alias" >"$tmp/out" 2>&1 && fail "offset-mapping without --config exited 0"
+  grep -q -- "--config is required" "$tmp/out" || fail "unclear: $(cat "$tmp/out")"
   ;;
 mock_cluster_kcat)
   command -v kcat >/dev/null || fail "kcat not installed (make test installs it)"

@@ -9,6 +9,7 @@ namespace k2k::tools {
 
 int validate_command(const std::string& config_path);
 int replicate_command(const std::string& config_path);
+int offset_mapping_command(const std::string& config_path);
 
 struct mock_cluster_options {
   std::vector<std::string> clusters; // NAME=BROKERS

@@ -53,6 +53,7 @@ int main(int argc, char** argv) {
   auto* offset_mapping =
       add_command(app, "offset-mapping",
                   "translate consumer-group offsets onto target (k2k-offset-mapping)", common);
+  offset_mapping->get_option("--config")->required();
   auto* migrate = add_command(app, "migrate", "move one stopped consumer group", common);
   auto* validate = add_command(app, "validate", "check a config file and print it", common);
   validate->get_option("--config")->required();
@@ -98,7 +99,7 @@ int main(int argc, char** argv) {
   if (*replicate)
     return k2k::tools::replicate_command(common.config);
   if (*offset_mapping)
-    return not_built("offset-mapping", 5);
+    return k2k::tools::offset_mapping_command(common.config);
   if (*migrate)
     return not_built("migrate", 6);
   if (*demo) {

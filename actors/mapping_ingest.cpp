@@ -1,0 +1,169 @@
+#include "actors/mapping_ingest.hpp"
+
+#include "actors/partition_mapping.hpp"
+#include "core/mapping_record.hpp"
+#include "kafka/client.hpp"
+#include "kafka/partition_reader.hpp"
+
+#include <caf/all.hpp>
+#include <spdlog/spdlog.h>
+
+#include <map>
+
+namespace k2k::actors {
+
+struct mapping_ingest::impl {
+  caf::actor_system& system;
+  config::pipeline_config cfg;
+  mapping_registry_actor registry;
+  std::shared_ptr<service_counters> counters;
+  std::atomic<bool> stopping{false};
+  kafka::handle_ptr consumer;
+
+  struct routed {
+    partition_mapping_actor mapping;
+    int32_t mapping_partition;
+  };
+  std::map<std::string, routed> partitions; // by mapping key
+  std::map<int32_t, int64_t> loading;       // mapping partition -> end offset at assignment
+
+  impl(caf::actor_system& sys, config::pipeline_config c, mapping_registry_actor r,
+       std::shared_ptr<service_counters> n)
+      : system(sys), cfg(std::move(c)), registry(std::move(r)), counters(std::move(n)) {
+    auto props = cfg.target.kafka.for_consumer();
+    props["group.id"] = "k2k-" + cfg.name + "-offset-mapping";
+    props["enable.auto.commit"] = "false";
+    props["isolation.level"] = "read_committed"; // mappings of aborted transactions don't count
+    auto conf = kafka::make_conf(props);
+    rd_kafka_conf_set_opaque(conf.get(), this);
+    rd_kafka_conf_set_rebalance_cb(conf.get(), &impl::on_rebalance);
+    char err[512];
+    rd_kafka_t* rk = rd_kafka_new(RD_KAFKA_CONSUMER, conf.get(), err, sizeof err);
+    if (!rk)
+      throw std::runtime_error(std::string{"cannot create the mapping consumer: "} + err);
+    conf.release();
+    consumer.reset(rk);
+    rd_kafka_poll_set_consumer(rk);
+    kafka::topic_partition_list_ptr topics{rd_kafka_topic_partition_list_new(1)};
+    rd_kafka_topic_partition_list_add(topics.get(), cfg.offset_mapping.topic.c_str(),
+                                      RD_KAFKA_PARTITION_UA);
+    if (auto e = rd_kafka_subscribe(rk, topics.get()))
+      throw std::runtime_error(std::string{"cannot subscribe to the mapping topic: "} +
+                               rd_kafka_err2str(e));
+  }
+
+  static void on_rebalance(rd_kafka_t* rk, rd_kafka_resp_err_t err,
+                           rd_kafka_topic_partition_list_t* parts, void* opaque) {
+    auto* self = static_cast<impl*>(opaque);
+    if (err == RD_KAFKA_RESP_ERR__ASSIGN_PARTITIONS)
+      self->on_assign(rk, parts);
+    else
+      self->on_revoke(rk, parts);
+  }
+
+  // Every assigned mapping partition is read from its beginning; until its end offset at
+  // assignment is reached its source partitions are not translated (no partial view).
+  void on_assign(rd_kafka_t* rk, rd_kafka_topic_partition_list_t* parts) {
+    for (int i = 0; i < parts->cnt; ++i) {
+      auto mp = parts->elems[i].partition;
+      parts->elems[i].offset = RD_KAFKA_OFFSET_BEGINNING;
+      int64_t low = 0, high = 0;
+      try {
+        std::tie(low, high) = kafka::watermarks(rk, cfg.offset_mapping.topic, mp);
+      } catch (const std::exception& e) {
+        spdlog::warn("offset-mapping: {}; mapping partition {} stays unready until read", e.what(),
+                     mp);
+        high = INT64_MAX;
+      }
+      if (high <= low)
+        caf::anon_send(registry, ready_atom::value, mp);
+      else
+        loading[mp] = high;
+    }
+    spdlog::info("offset-mapping: assigned {} mapping partition(s)", parts->cnt);
+    rd_kafka_assign(rk, parts);
+  }
+
+  void on_revoke(rd_kafka_t* rk, rd_kafka_topic_partition_list_t* parts) {
+    for (int i = 0; i < parts->cnt; ++i) {
+      auto mp = parts->elems[i].partition;
+      caf::anon_send(registry, revoke_atom::value, mp);
+      loading.erase(mp);
+      for (auto it = partitions.begin(); it != partitions.end();)
+        it = it->second.mapping_partition == mp ? partitions.erase(it) : std::next(it);
+    }
+    spdlog::info("offset-mapping: released {} mapping partition(s)", parts->cnt);
+    rd_kafka_assign(rk, nullptr);
+  }
+
+  void handle(const rd_kafka_message_t& m) {
+    auto mp = m.partition;
+    auto decoded = core::decode_mapping({static_cast<const char*>(m.payload), m.len});
+    if (!decoded) {
+      ++counters->poison_records;
+      spdlog::error("offset-mapping: skipping mapping record {}@{}: {}",
+                    kafka::describe(cfg.offset_mapping.topic, mp), m.offset,
+                    decoded.error().message);
+    } else {
+      auto& rec = *decoded;
+      auto key = core::mapping_key(rec.source_topic, rec.source_partition);
+      auto it = partitions.find(key);
+      if (it == partitions.end()) {
+        auto mapping = system.spawn(partition_mapping);
+        caf::anon_send(registry, register_atom::value, rec.source_topic, rec.source_partition, mp,
+                       mapping);
+        it = partitions.emplace(key, routed{mapping, mp}).first;
+      }
+      mapping_update u{mp, m.offset, rec.target_topic, rec.target_partition, rec.source_next.value,
+                       {}};
+      u.runs.reserve(rec.runs.size() * 3);
+      for (const auto& run : rec.runs) {
+        u.runs.push_back(run.source_start.value);
+        u.runs.push_back(run.target_start.value);
+        u.runs.push_back(run.count);
+      }
+      caf::anon_send(it->second.mapping, apply_atom::value, std::move(u));
+      ++counters->mapping_records;
+    }
+    if (auto l = loading.find(mp); l != loading.end() && m.offset + 1 >= l->second) {
+      caf::anon_send(registry, ready_atom::value, mp);
+      spdlog::info("offset-mapping: mapping partition {} read up to its end ({}): translating", mp,
+                   l->second);
+      loading.erase(l);
+    }
+  }
+
+  void run() {
+    while (!stopping.load()) {
+      kafka::message_ptr m{rd_kafka_consumer_poll(consumer.get(), 100)};
+      if (!m)
+        continue;
+      if (m->err) {
+        if (m->err != RD_KAFKA_RESP_ERR__PARTITION_EOF)
+          spdlog::warn("offset-mapping: mapping topic: {}", rd_kafka_message_errstr(m.get()));
+        continue;
+      }
+      handle(*m);
+    }
+    rd_kafka_consumer_close(consumer.get()); // the revoke callback runs in here
+  }
+};
+
+mapping_ingest::mapping_ingest(caf::actor_system& system, config::pipeline_config cfg,
+                               mapping_registry_actor registry,
+                               std::shared_ptr<service_counters> counters)
+    : impl_(
+          std::make_unique<impl>(system, std::move(cfg), std::move(registry), std::move(counters))),
+      thread_([this] { impl_->run(); }) {}
+
+mapping_ingest::~mapping_ingest() {
+  stop();
+}
+
+void mapping_ingest::stop() {
+  impl_->stopping = true;
+  if (thread_.joinable())
+    thread_.join();
+}
+
+} // namespace k2k::actors

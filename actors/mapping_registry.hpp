@@ -1,0 +1,25 @@
+#pragma once
+
+#include "actors/actors.hpp"
+
+#include <map>
+#include <set>
+
+namespace k2k::actors {
+
+struct mapping_registry_state {
+  static inline const char* name = "mapping_registry";
+  struct entry {
+    std::string topic;
+    int32_t partition = 0;
+    int32_t mapping_partition = 0;
+    partition_mapping_actor mapping;
+  };
+  std::map<std::string, entry> entries; // by mapping key "topic/partition"
+  std::set<int32_t> ready;              // mapping partitions read up to their end at assignment
+};
+
+mapping_registry_actor::behavior_type
+mapping_registry(mapping_registry_actor::stateful_pointer<mapping_registry_state> self);
+
+} // namespace k2k::actors

@@ -1,0 +1,20 @@
+#pragma once
+
+#include "actors/actors.hpp"
+#include "core/offset_index.hpp"
+
+namespace k2k::actors {
+
+struct partition_mapping_state {
+  static inline const char* name = "partition_mapping";
+  core::offset_index index;
+  std::string target_topic;
+  int32_t target_partition = 0;
+  int32_t mapping_partition = 0;
+  int64_t mapping_position = 0; // next mapping-topic offset after the last update applied
+};
+
+partition_mapping_actor::behavior_type
+partition_mapping(partition_mapping_actor::stateful_pointer<partition_mapping_state> self);
+
+} // namespace k2k::actors

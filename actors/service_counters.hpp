@@ -1,0 +1,47 @@
+// The offset-mapping service's counters: lock-free, updated by actors and the ingest
+// thread, read by status/metrics. Each translation cycle of a group signals `changed`.
+#pragma once
+
+#include <atomic>
+#include <chrono>
+#include <condition_variable>
+#include <cstdint>
+#include <functional>
+#include <mutex>
+
+namespace k2k::actors {
+
+struct service_counters {
+  std::atomic<uint64_t> mapping_records{0};   // mapping records applied
+  std::atomic<uint64_t> poison_records{0};    // undecodable mapping records skipped
+  std::atomic<uint64_t> translated{0};        // committable translations
+  std::atomic<uint64_t> pending{0};           // source commits beyond replication (retried)
+  std::atomic<uint64_t> commits_written{0};   // group-partition offsets written on target
+  std::atomic<uint64_t> commits_unchanged{0}; // already at the translated offset
+  std::atomic<uint64_t> skipped_stale{0};     // guard: target holds a newer version
+  std::atomic<uint64_t> skipped_foreign{0};   // guard: target commit is not k2k's
+  std::atomic<uint64_t> active_group{0};      // target group had live members
+  std::atomic<uint64_t> errors{0};            // failed Kafka calls (retried next cycle)
+  std::atomic<uint64_t> cycles{0};            // completed group translation cycles
+
+  void cycle_done() {
+    {
+      std::lock_guard<std::mutex> guard{mutex_};
+      ++cycles;
+    }
+    changed_.notify_all();
+  }
+
+  // Blocks until `condition` holds (checked after every cycle) or the timeout passes.
+  bool wait_for(const std::function<bool(const service_counters&)>& condition,
+                std::chrono::milliseconds timeout) {
+    std::unique_lock<std::mutex> lock{mutex_};
+    return changed_.wait_for(lock, timeout, [&] { return condition(*this); });
+  }
+
+private:
+  std::mutex mutex_;
+  std::condition_variable changed_;
+};
+
+} // namespace k2k::actors

@@ -1,0 +1,273 @@
+// The offset-mapping service end to end: the real replicator, the service's actors in the
+// test's own actor system, and target commits checked against the ground truth read from
+// the target records' k2k_offset headers.
+#include "support/replication_fixture.hpp"
+
+#include "actors/offset_mapping_service.hpp"
+#include "core/decimal.hpp"
+#include "core/guard.hpp"
+#include "kafka/admin.hpp"
+#include "kafka/client.hpp"
+#include "kafka/group_offsets.hpp"
+
+#include <caf/all.hpp>
+#include <catch2/catch.hpp>
+
+using namespace k2k;
+using namespace k2k::test;
+using namespace std::chrono_literals;
+
+namespace {
+
+const std::string mapping_topic = "__k2k_offset_mappings";
+
+// Where a consumer that committed S on source must resume on target, read from the
+// records themselves: the copy of S, else just after the last copy of an offset below S.
+int64_t ground_truth(const two_clusters& c, const std::string& topic, int32_t p, int64_t s) {
+  auto end = high_watermark(c.target.bootstrap_servers(), topic, p);
+  int64_t after_below = -1;
+  for (const auto& r : consume(c.target.bootstrap_servers(), topic, p, 0, end)) {
+    auto off = header(r, "k2k_offset");
+    if (!off)
+      continue;
+    auto source = *core::parse_decimal(*off);
+    if (source == s)
+      return r.offset;
+    if (source < s)
+      after_below = r.offset + 1;
+  }
+  return after_below;
+}
+
+std::map<kafka::topic_partition, kafka::committed_offset>
+offsets(const std::string& bootstrap, const std::string& group, int partitions) {
+  auto admin = kafka::make_admin_client({{"bootstrap.servers", bootstrap}});
+  std::vector<kafka::topic_partition> tps;
+  for (int p = 0; p < partitions; ++p)
+    tps.emplace_back("orders", p);
+  auto r = kafka::list_group_offsets(admin.get(), group, tps, 10s);
+  REQUIRE(r);
+  return *r;
+}
+
+void commit(const std::string& bootstrap, const std::string& group,
+            std::map<kafka::topic_partition, kafka::committed_offset> o) {
+  auto admin = kafka::make_admin_client({{"bootstrap.servers", bootstrap}});
+  REQUIRE(kafka::alter_group_offsets(admin.get(), group, o, 10s));
+}
+
+struct service_fixture {
+  caf::actor_system_config system_cfg;
+  std::unique_ptr<caf::actor_system> system;
+  std::unique_ptr<actors::offset_mapping_service> service;
+
+  explicit service_fixture(const config::pipeline_config& cfg) {
+    actors::add_message_types(system_cfg);
+    system = std::make_unique<caf::actor_system>(system_cfg);
+    service = std::make_unique<actors::offset_mapping_service>(*system, cfg);
+  }
+  ~service_fixture() {
+    service.reset();
+    system.reset();
+  }
+  bool wait_for(const std::function<bool(const actors::service_counters&)>& condition) {
+    return service->counters()->wait_for(condition, 60s);
+  }
+};
+
+} // namespace
+
+TEST_CASE("group offsets are translated exactly; beyond replication stays pending until it "
+          "is replicated; foreign commits are left alone",
+          "[offset-mapping]") {
+  two_clusters c;
+  for (auto* cl : {&c.source, &c.target})
+    cl->create_topic("orders", 2);
+  c.target.create_topic(mapping_topic, 2);
+  produce(c.target.bootstrap_servers(), "orders", 0, numbered_records(9, 900));
+  produce(c.target.bootstrap_servers(), "orders", 1, numbered_records(4, 900));
+  for (int32_t p = 0; p < 2; ++p)
+    produce(c.source.bootstrap_servers(), "orders", p, numbered_records(100));
+
+  const auto src = c.source.bootstrap_servers();
+  commit(src, "g-zero", {{{"orders", 0}, {0, ""}}, {{"orders", 1}, {0, ""}}});
+  commit(src, "g-mid", {{{"orders", 0}, {37, ""}}, {{"orders", 1}, {63, ""}}});
+  commit(src, "g-end", {{{"orders", 0}, {100, ""}}, {{"orders", 1}, {100, ""}}});
+  commit(src, "g-beyond", {{{"orders", 0}, {150, ""}}, {{"orders", 1}, {50, ""}}});
+  commit(src, "g-foreign", {{{"orders", 0}, {50, ""}}});
+  commit(c.target.bootstrap_servers(), "g-foreign", {{{"orders", 0}, {3, "app-owned"}}});
+
+  auto cfg = pipeline(c, "[orders]",
+                      "offsetMapping: {partitions: 2}\n"
+                      "groups: {consumerGroups: [g-zero, g-mid, g-end, g-beyond, g-foreign], "
+                      "pollInterval: 250ms}\n");
+  running_worker replicator{cfg};
+  service_fixture om{cfg};
+  REQUIRE(om.wait_for([](const auto& n) {
+    return n.commits_written >= 7 && n.pending >= 1 && n.skipped_foreign >= 1;
+  }));
+
+  const std::map<std::string, std::map<int32_t, int64_t>> source_commits{
+      {"g-zero", {{0, 0}, {1, 0}}},
+      {"g-mid", {{0, 37}, {1, 63}}},
+      {"g-end", {{0, 100}, {1, 100}}},
+      {"g-beyond", {{1, 50}}}};
+  for (const auto& [group, commits] : source_commits) {
+    auto on_target = offsets(c.target.bootstrap_servers(), group, 2);
+    for (const auto& [p, s] : commits) {
+      INFO(group << " orders[" << p << "] source offset " << s);
+      REQUIRE(on_target.count({"orders", p}));
+      const auto& committed = on_target.at({"orders", p});
+      CHECK(committed.offset == ground_truth(c, "orders", p, s));
+      auto version = core::parse_guard_metadata("k2k_", committed.metadata);
+      REQUIRE(version);
+      CHECK(version->source.value == s);
+    }
+  }
+  // 150 is beyond what was replicated: no guess was committed.
+  CHECK_FALSE(offsets(c.target.bootstrap_servers(), "g-beyond", 2).count({"orders", 0}));
+  // The foreign commit is untouched.
+  auto foreign = offsets(c.target.bootstrap_servers(), "g-foreign", 1).at({"orders", 0});
+  CHECK(foreign.offset == 3);
+  CHECK(foreign.metadata == "app-owned");
+
+  // Once the source has (and the replicator copied) offset 150, the pending one is exact.
+  produce(src, "orders", 0, numbered_records(60, 100));
+  REQUIRE(om.wait_for([&](const auto&) {
+    return offsets(c.target.bootstrap_servers(), "g-beyond", 2).count({"orders", 0}) > 0;
+  }));
+  CHECK(offsets(c.target.bootstrap_servers(), "g-beyond", 2).at({"orders", 0}).offset ==
+        ground_truth(c, "orders", 0, 150));
+}
+
+TEST_CASE("a consumer resuming on target reads exactly what it had not read on source",
+          "[offset-mapping]") {
+  two_clusters c;
+  for (auto* cl : {&c.source, &c.target})
+    cl->create_topic("orders", 2);
+  c.target.create_topic(mapping_topic, 2);
+  produce(c.target.bootstrap_servers(), "orders", 1, numbered_records(11, 900));
+  for (int32_t p = 0; p < 2; ++p)
+    produce(c.source.bootstrap_servers(), "orders", p, numbered_records(80));
+  commit(c.source.bootstrap_servers(), "app",
+         {{{"orders", 0}, {25, ""}}, {{"orders", 1}, {61, ""}}});
+
+  auto cfg = pipeline(c, "[orders]",
+                      "offsetMapping: {partitions: 2}\n"
+                      "groups: {consumerGroups: [app], pollInterval: 250ms}\n");
+  running_worker replicator{cfg};
+  {
+    service_fixture om{cfg};
+    REQUIRE(om.wait_for([](const auto& n) { return n.commits_written >= 2; }));
+  }
+  // The application moves to target: a real group consumer, from the translated commits.
+  auto consumer = kafka::make_consumer({{"bootstrap.servers", c.target.bootstrap_servers()},
+                                        {"group.id", "app"},
+                                        {"auto.offset.reset", "latest"}});
+  kafka::topic_partition_list_ptr topics{rd_kafka_topic_partition_list_new(1)};
+  rd_kafka_topic_partition_list_add(topics.get(), "orders", RD_KAFKA_PARTITION_UA);
+  rd_kafka_subscribe(consumer.get(), topics.get());
+  std::map<int32_t, std::vector<int64_t>> read;
+  auto deadline = std::chrono::steady_clock::now() + 60s;
+  auto done = [&] { return read[0].size() >= 55 && read[1].size() >= 19; };
+  while (!done() && std::chrono::steady_clock::now() < deadline) {
+    kafka::message_ptr m{rd_kafka_consumer_poll(consumer.get(), 200)};
+    if (!m || m->err)
+      continue;
+    rd_kafka_headers_t* h = nullptr;
+    const void* v = nullptr;
+    size_t n = 0;
+    REQUIRE_FALSE(rd_kafka_message_headers(m.get(), &h));
+    REQUIRE_FALSE(rd_kafka_header_get_last(h, "k2k_offset", &v, &n));
+    read[m->partition].push_back(*core::parse_decimal({static_cast<const char*>(v), n}));
+  }
+  std::vector<int64_t> expected0, expected1;
+  for (int64_t s = 25; s < 80; ++s)
+    expected0.push_back(s);
+  for (int64_t s = 61; s < 80; ++s)
+    expected1.push_back(s);
+  CHECK(read[0] == expected0); // zero duplicates, zero skips
+  CHECK(read[1] == expected1);
+}
+
+namespace {
+
+// Translates group g at source offset 60, then feeds the service the older offset 30 (a
+// stale view of the source group); returns the target commit of orders[0] afterwards and
+// the commit made from 60.
+std::pair<int64_t, int64_t> rewind_scenario(bool guard) {
+  two_clusters c;
+  for (auto* cl : {&c.source, &c.target})
+    cl->create_topic("orders", 1);
+  c.target.create_topic(mapping_topic, 1);
+  produce(c.source.bootstrap_servers(), "orders", 0, numbered_records(100));
+  commit(c.source.bootstrap_servers(), "g", {{{"orders", 0}, {60, ""}}});
+  auto cfg = pipeline(c, "[orders]",
+                      std::string{"offsetMapping: {partitions: 1}\n"
+                                  "groups: {consumerGroups: [g], pollInterval: 250ms}\n"
+                                  "features: {applyMappingsGuard: "} +
+                          (guard ? "enabled" : "disabled") + "}\n");
+  running_worker replicator{cfg};
+  service_fixture om{cfg};
+  REQUIRE(om.wait_for([](const auto& n) { return n.commits_written >= 1; }));
+  auto from_60 = offsets(c.target.bootstrap_servers(), "g", 1).at({"orders", 0}).offset;
+  commit(c.source.bootstrap_servers(), "g", {{{"orders", 0}, {30, ""}}});
+  // Two full cycles after the stale offset was visible.
+  auto cycles = om.service->counters()->cycles.load();
+  REQUIRE(om.wait_for([&](const auto& n) { return n.cycles >= cycles + 3; }));
+  return {offsets(c.target.bootstrap_servers(), "g", 1).at({"orders", 0}).offset, from_60};
+}
+
+} // namespace
+
+TEST_CASE("rewind protection: an older source offset never moves a target commit back",
+          "[offset-mapping][guard]") {
+  auto [now, from_60] = rewind_scenario(true);
+  CHECK(now == from_60);
+}
+
+TEST_CASE("rewind protection off: the same scenario does move it back (proves the test)",
+          "[offset-mapping][guard]") {
+  auto [now, from_60] = rewind_scenario(false);
+  CHECK(now < from_60);
+}
+
+TEST_CASE("a group with live members on target is never written", "[offset-mapping]") {
+  two_clusters c;
+  for (auto* cl : {&c.source, &c.target})
+    cl->create_topic("orders", 1);
+  c.target.create_topic(mapping_topic, 1);
+  produce(c.source.bootstrap_servers(), "orders", 0, numbered_records(20));
+  produce(c.target.bootstrap_servers(), "orders", 0, numbered_records(5, 900));
+  commit(c.source.bootstrap_servers(), "live", {{{"orders", 0}, {10, ""}}});
+  // A member of "live" runs on target and has consumed (so the group is active). It commits
+  // nothing, so it is the broker's live-member check, not the guard, that must stop k2k.
+  auto member = kafka::make_consumer({{"bootstrap.servers", c.target.bootstrap_servers()},
+                                      {"group.id", "live"},
+                                      {"enable.auto.commit", "false"},
+                                      {"auto.offset.reset", "earliest"}});
+  kafka::topic_partition_list_ptr topics{rd_kafka_topic_partition_list_new(1)};
+  rd_kafka_topic_partition_list_add(topics.get(), "orders", RD_KAFKA_PARTITION_UA);
+  rd_kafka_subscribe(member.get(), topics.get());
+  kafka::message_ptr m;
+  auto deadline = std::chrono::steady_clock::now() + 30s;
+  while ((!m || m->err) && std::chrono::steady_clock::now() < deadline)
+    m.reset(rd_kafka_consumer_poll(member.get(), 200));
+  REQUIRE(m);
+
+  auto cfg = pipeline(c, "[orders]",
+                      "offsetMapping: {partitions: 1}\n"
+                      "groups: {consumerGroups: [live], pollInterval: 250ms}\n");
+  running_worker replicator{cfg};
+  service_fixture om{cfg};
+  auto seen = om.wait_for([&](const auto& n) {
+    kafka::message_ptr keep_alive{rd_kafka_consumer_poll(member.get(), 0)};
+    return n.active_group >= 2;
+  });
+  const auto& n = *om.service->counters();
+  INFO("written " << n.commits_written << " active " << n.active_group << " errors " << n.errors
+                  << " pending " << n.pending << " translated " << n.translated);
+  REQUIRE(seen);
+  CHECK(om.service->counters()->commits_written == 0);
+  CHECK(offsets(c.target.bootstrap_servers(), "live", 1).empty());
+}

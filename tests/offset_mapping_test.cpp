@@ -271,3 +271,54 @@ TEST_CASE("a group with live members on target is never written", "[offset-mappi
   CHECK(om.service->counters()->commits_written == 0);
   CHECK(offsets(c.target.bootstrap_servers(), "live", 1).empty());
 }
+
+TEST_CASE("two workers split the mapping partitions; when one stops the other takes over",
+          "[offset-mapping][scaling]") {
+  two_clusters c;
+  for (auto* cl : {&c.source, &c.target})
+    cl->create_topic("orders", 4);
+  c.target.create_topic(mapping_topic, 2);
+  for (int32_t p = 0; p < 4; ++p)
+    produce(c.source.bootstrap_servers(), "orders", p, numbered_records(50));
+  auto commit_all = [&](int64_t s) {
+    std::map<kafka::topic_partition, kafka::committed_offset> o;
+    for (int32_t p = 0; p < 4; ++p)
+      o[{"orders", p}] = {s, ""};
+    commit(c.source.bootstrap_servers(), "app", o);
+  };
+  commit_all(20);
+  auto cfg = pipeline(c, "[orders]",
+                      "offsetMapping: {partitions: 2}\n"
+                      "groups: {consumerGroups: [app], pollInterval: 250ms}\n");
+  cfg.target.kafka.consumer["session.timeout.ms"] = "6000";
+  running_worker replicator{cfg};
+  auto first = std::make_unique<service_fixture>(cfg);
+  service_fixture second{cfg};
+  auto translated_everywhere = [&](int64_t s) {
+    auto on_target = offsets(c.target.bootstrap_servers(), "app", 4);
+    for (int32_t p = 0; p < 4; ++p) {
+      auto it = on_target.find({"orders", p});
+      if (it == on_target.end())
+        return false;
+      auto v = core::parse_guard_metadata("k2k_", it->second.metadata);
+      if (!v || v->source.value != s)
+        return false;
+    }
+    return true;
+  };
+  REQUIRE(second.wait_for([&](const auto&) { return translated_everywhere(20); }));
+  // Both workers took part: each owns one mapping partition.
+  CHECK(first->service->counters()->commits_written > 0);
+  CHECK(second.service->counters()->commits_written > 0);
+  auto before = offsets(c.target.bootstrap_servers(), "app", 4);
+
+  first.reset(); // stops: its mapping partition moves to the second worker
+  commit_all(45);
+  REQUIRE(second.wait_for([&](const auto&) { return translated_everywhere(45); }));
+  auto after = offsets(c.target.bootstrap_servers(), "app", 4);
+  for (int32_t p = 0; p < 4; ++p) {
+    INFO("orders[" << p << "]");
+    CHECK(after.at({"orders", p}).offset > before.at({"orders", p}).offset);
+    CHECK(after.at({"orders", p}).offset == ground_truth(c, "orders", p, 45));
+  }
+}

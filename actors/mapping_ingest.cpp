@@ -12,7 +12,7 @@
 
 namespace k2k::actors {
 
-struct mapping_ingest::impl {
+struct mapping_ingest::impl : kafka::rebalance_listener {
   caf::actor_system& system;
   config::pipeline_config cfg;
   mapping_registry_actor registry;
@@ -34,36 +34,18 @@ struct mapping_ingest::impl {
     props["group.id"] = "k2k-" + cfg.name + "-offset-mapping";
     props["enable.auto.commit"] = "false";
     props["isolation.level"] = "read_committed"; // mappings of aborted transactions don't count
-    auto conf = kafka::make_conf(props);
-    rd_kafka_conf_set_opaque(conf.get(), this);
-    rd_kafka_conf_set_rebalance_cb(conf.get(), &impl::on_rebalance);
-    char err[512];
-    rd_kafka_t* rk = rd_kafka_new(RD_KAFKA_CONSUMER, conf.get(), err, sizeof err);
-    if (!rk)
-      throw std::runtime_error(std::string{"cannot create the mapping consumer: "} + err);
-    conf.release();
-    consumer.reset(rk);
-    rd_kafka_poll_set_consumer(rk);
+    consumer = kafka::make_consumer(props, this);
     kafka::topic_partition_list_ptr topics{rd_kafka_topic_partition_list_new(1)};
     rd_kafka_topic_partition_list_add(topics.get(), cfg.offset_mapping.topic.c_str(),
                                       RD_KAFKA_PARTITION_UA);
-    if (auto e = rd_kafka_subscribe(rk, topics.get()))
+    if (auto e = rd_kafka_subscribe(consumer.get(), topics.get()))
       throw std::runtime_error(std::string{"cannot subscribe to the mapping topic: "} +
                                rd_kafka_err2str(e));
   }
 
-  static void on_rebalance(rd_kafka_t* rk, rd_kafka_resp_err_t err,
-                           rd_kafka_topic_partition_list_t* parts, void* opaque) {
-    auto* self = static_cast<impl*>(opaque);
-    if (err == RD_KAFKA_RESP_ERR__ASSIGN_PARTITIONS)
-      self->on_assign(rk, parts);
-    else
-      self->on_revoke(rk, parts);
-  }
-
   // Every assigned mapping partition is read from its beginning; until its end offset at
   // assignment is reached its source partitions are not translated (no partial view).
-  void on_assign(rd_kafka_t* rk, rd_kafka_topic_partition_list_t* parts) {
+  void on_assign(rd_kafka_t* rk, rd_kafka_topic_partition_list_t* parts) override {
     for (int i = 0; i < parts->cnt; ++i) {
       auto mp = parts->elems[i].partition;
       parts->elems[i].offset = RD_KAFKA_OFFSET_BEGINNING;
@@ -84,7 +66,7 @@ struct mapping_ingest::impl {
     rd_kafka_assign(rk, parts);
   }
 
-  void on_revoke(rd_kafka_t* rk, rd_kafka_topic_partition_list_t* parts) {
+  void on_revoke(rd_kafka_t* rk, rd_kafka_topic_partition_list_t* parts) override {
     for (int i = 0; i < parts->cnt; ++i) {
       auto mp = parts->elems[i].partition;
       caf::anon_send(registry, revoke_atom::value, mp);

@@ -100,7 +100,7 @@ void set_default(kafka::properties& p, const std::string& key, const std::string
 
 } // namespace
 
-struct replication_worker::impl {
+struct replication_worker::impl : kafka::rebalance_listener {
   config::pipeline_config cfg;
   std::atomic<int> stop_mode{0}; // 0 run, 1 stop, 2 abort
 
@@ -135,32 +135,16 @@ struct replication_worker::impl {
     set_default(consumer_props, "isolation.level", "read_committed");
     consumer_props["enable.auto.commit"] = "false";
     consumer_props["enable.auto.offset.store"] = "false";
-    auto conf = kafka::make_conf(consumer_props);
-    rd_kafka_conf_set_opaque(conf.get(), this);
-    rd_kafka_conf_set_rebalance_cb(conf.get(), &impl::on_rebalance);
-    consumer = make_handle(RD_KAFKA_CONSUMER, std::move(conf));
-    rd_kafka_poll_set_consumer(consumer.get());
+    consumer = kafka::make_consumer(consumer_props, this);
 
     auto producer_props = cfg.target.kafka.for_producer();
     // Idempotence keeps each partition in order and free of retry duplicates.
     set_default(producer_props, "enable.idempotence", "true");
     set_default(producer_props, "linger.ms", "5");
-    auto pconf = kafka::make_conf(producer_props);
-    rd_kafka_conf_set_opaque(pconf.get(), this);
-    rd_kafka_conf_set_dr_msg_cb(pconf.get(), &impl::on_delivery);
-    producer = make_handle(RD_KAFKA_PRODUCER, std::move(pconf));
+    producer = kafka::make_producer(producer_props, &impl::on_delivery, this);
 
     source_admin = kafka::make_admin_client(cfg.source.kafka.for_admin());
     target_admin = kafka::make_admin_client(cfg.target.kafka.for_admin());
-  }
-
-  static kafka::handle_ptr make_handle(rd_kafka_type_t type, kafka::conf_ptr conf) {
-    char err[512];
-    rd_kafka_t* rk = rd_kafka_new(type, conf.get(), err, sizeof err);
-    if (!rk)
-      throw std::runtime_error(std::string{"cannot create Kafka client: "} + err);
-    conf.release();
-    return kafka::handle_ptr{rk};
   }
 
   bool exactly_once() const { return cfg.features.exactly_once; }
@@ -275,16 +259,7 @@ struct replication_worker::impl {
 
   // ---- rebalance -----------------------------------------------------------------
 
-  static void on_rebalance(rd_kafka_t* rk, rd_kafka_resp_err_t err,
-                           rd_kafka_topic_partition_list_t* parts, void* opaque) {
-    auto* self = static_cast<impl*>(opaque);
-    if (err == RD_KAFKA_RESP_ERR__ASSIGN_PARTITIONS)
-      self->on_assign(rk, parts);
-    else
-      self->on_revoke(rk, parts);
-  }
-
-  void on_assign(rd_kafka_t* rk, rd_kafka_topic_partition_list_t* parts) {
+  void on_assign(rd_kafka_t* rk, rd_kafka_topic_partition_list_t* parts) override {
     std::vector<partition_state*> states;
     for (int i = 0; i < parts->cnt; ++i) {
       auto& s = state_of(parts->elems[i].topic, parts->elems[i].partition);
@@ -333,7 +308,7 @@ struct replication_worker::impl {
     rd_kafka_assign(rk, parts);
   }
 
-  void on_revoke(rd_kafka_t* rk, rd_kafka_topic_partition_list_t* parts) {
+  void on_revoke(rd_kafka_t* rk, rd_kafka_topic_partition_list_t* parts) override {
     std::vector<partition_state*> states;
     for (int i = 0; i < parts->cnt; ++i)
       states.push_back(&state_of(parts->elems[i].topic, parts->elems[i].partition));
@@ -550,10 +525,7 @@ struct replication_worker::impl {
     props["transactional.id"] =
         "k2k-" + cfg.name + "-" + s.topic + "-" + std::to_string(s.partition);
     props["enable.idempotence"] = "true";
-    auto conf = kafka::make_conf(props);
-    rd_kafka_conf_set_opaque(conf.get(), this);
-    rd_kafka_conf_set_dr_msg_cb(conf.get(), &impl::on_delivery);
-    s.txn_producer = make_handle(RD_KAFKA_PRODUCER, std::move(conf));
+    s.txn_producer = kafka::make_producer(props, &impl::on_delivery, this);
     auto timeout = static_cast<int>(cfg.replicator.shutdown_timeout.count());
     if (kafka::error_ptr err{rd_kafka_init_transactions(s.txn_producer.get(), timeout)}) {
       fatal = error_info{ec::kafka_error, "cannot start the transactional producer for " +

@@ -8,9 +8,11 @@ namespace k2k::kafka {
 
 namespace {
 
-handle_ptr make_client(rd_kafka_type_t type, const properties& props) {
+template <class Configure>
+handle_ptr make_client(rd_kafka_type_t type, const properties& props, Configure&& configure) {
   auto conf = make_conf(props);
   route_logs(conf.get());
+  configure(conf.get());
   char err[512];
   rd_kafka_t* rk = rd_kafka_new(type, conf.get(), err, sizeof err);
   if (!rk)
@@ -19,14 +21,39 @@ handle_ptr make_client(rd_kafka_type_t type, const properties& props) {
   return handle_ptr{rk};
 }
 
+void dispatch_rebalance(rd_kafka_t* rk, rd_kafka_resp_err_t err,
+                        rd_kafka_topic_partition_list_t* partitions, void* opaque) {
+  auto* listener = static_cast<rebalance_listener*>(opaque);
+  if (err == RD_KAFKA_RESP_ERR__ASSIGN_PARTITIONS)
+    listener->on_assign(rk, partitions);
+  else
+    listener->on_revoke(rk, partitions);
+}
+
 } // namespace
 
 handle_ptr make_producer(const properties& props) {
-  return make_client(RD_KAFKA_PRODUCER, props);
+  return make_client(RD_KAFKA_PRODUCER, props, [](rd_kafka_conf_t*) {});
+}
+
+handle_ptr make_producer(const properties& props, delivery_callback on_delivery, void* opaque) {
+  return make_client(RD_KAFKA_PRODUCER, props, [&](rd_kafka_conf_t* conf) {
+    rd_kafka_conf_set_opaque(conf, opaque);
+    rd_kafka_conf_set_dr_msg_cb(conf, on_delivery);
+  });
 }
 
 handle_ptr make_consumer(const properties& props) {
-  auto rk = make_client(RD_KAFKA_CONSUMER, props);
+  return make_consumer(props, nullptr);
+}
+
+handle_ptr make_consumer(const properties& props, rebalance_listener* listener) {
+  auto rk = make_client(RD_KAFKA_CONSUMER, props, [&](rd_kafka_conf_t* conf) {
+    if (listener) {
+      rd_kafka_conf_set_opaque(conf, listener);
+      rd_kafka_conf_set_rebalance_cb(conf, dispatch_rebalance);
+    }
+  });
   rd_kafka_poll_set_consumer(rk.get());
   return rk;
 }

@@ -15,7 +15,7 @@ TEST_CASE("offsets are written and read back with their metadata", "[kafka][grou
   cluster.create_topic("t", 3);
   auto admin = kafka::make_admin_client({{"bootstrap.servers", cluster.bootstrap_servers()}});
   auto written = kafka::alter_group_offsets(
-    admin.get(), "app", {{{"t", 0}, {42, "k2k_v1;src=40;map=1:7"}}, {{"t", 2}, {5, ""}}}, 10s);
+      admin.get(), "app", {{{"t", 0}, {42, "k2k_v1;src=40;map=1:7"}}, {{"t", 2}, {5, ""}}}, 10s);
   REQUIRE(written);
   CHECK(written->at({"t", 0}).error == RD_KAFKA_RESP_ERR_NO_ERROR);
   auto read = kafka::list_group_offsets(admin.get(), "app", {{"t", 0}, {"t", 1}, {"t", 2}}, 10s);
@@ -33,19 +33,8 @@ TEST_CASE("a group with live members is refused as active", "[kafka][groups]") {
   kafka::mock_cluster cluster{1};
   cluster.create_topic("t", 1);
   test::produce(cluster.bootstrap_servers(), "t", 0, test::numbered_records(1));
-  auto member = kafka::make_consumer({{"bootstrap.servers", cluster.bootstrap_servers()},
-                                      {"group.id", "live"},
-                                      {"auto.offset.reset", "earliest"}});
-  kafka::topic_partition_list_ptr topics{rd_kafka_topic_partition_list_new(1)};
-  rd_kafka_topic_partition_list_add(topics.get(), "t", RD_KAFKA_PARTITION_UA);
-  rd_kafka_subscribe(member.get(), topics.get());
-  // Consuming the record proves the member joined and owns the partition.
-  kafka::message_ptr m;
-  auto deadline = std::chrono::steady_clock::now() + 30s;
-  while ((!m || m->err) && std::chrono::steady_clock::now() < deadline)
-    m.reset(rd_kafka_consumer_poll(member.get(), 200));
-  REQUIRE(m);
-  REQUIRE_FALSE(m->err);
+  // Consuming a record proves the member joined and owns the partition.
+  auto member = test::live_member(cluster.bootstrap_servers(), "live", "t");
 
   auto admin = kafka::make_admin_client({{"bootstrap.servers", cluster.bootstrap_servers()}});
   auto written = kafka::alter_group_offsets(admin.get(), "live", {{{"t", 0}, {1, "x"}}}, 10s);

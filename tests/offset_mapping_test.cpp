@@ -242,18 +242,8 @@ TEST_CASE("a group with live members on target is never written", "[offset-mappi
   commit(c.source.bootstrap_servers(), "live", {{{"orders", 0}, {10, ""}}});
   // A member of "live" runs on target and has consumed (so the group is active). It commits
   // nothing, so it is the broker's live-member check, not the guard, that must stop k2k.
-  auto member = kafka::make_consumer({{"bootstrap.servers", c.target.bootstrap_servers()},
-                                      {"group.id", "live"},
-                                      {"enable.auto.commit", "false"},
-                                      {"auto.offset.reset", "earliest"}});
-  kafka::topic_partition_list_ptr topics{rd_kafka_topic_partition_list_new(1)};
-  rd_kafka_topic_partition_list_add(topics.get(), "orders", RD_KAFKA_PARTITION_UA);
-  rd_kafka_subscribe(member.get(), topics.get());
-  kafka::message_ptr m;
-  auto deadline = std::chrono::steady_clock::now() + 30s;
-  while ((!m || m->err) && std::chrono::steady_clock::now() < deadline)
-    m.reset(rd_kafka_consumer_poll(member.get(), 200));
-  REQUIRE(m);
+  auto member = live_member(c.target.bootstrap_servers(), "live", "orders",
+                            {{"enable.auto.commit", "false"}});
 
   auto cfg = pipeline(c, "[orders]",
                       "offsetMapping: {partitions: 1}\n"

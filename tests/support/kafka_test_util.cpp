@@ -68,24 +68,24 @@ std::vector<test_record> consume(const std::string& bootstrap, const std::string
                                   {"group.id", "k2k-test-reader"},
                                   {"enable.auto.commit", "false"}});
   kafka::scan_partition(
-    rk.get(), topic, partition, from, until,
-    [&](const rd_kafka_message_t& m) {
-      test_record r;
-      r.key.assign(static_cast<const char*>(m.key), m.key_len);
-      r.value.assign(static_cast<const char*>(m.payload), m.len);
-      r.offset = m.offset;
-      r.timestamp = rd_kafka_message_timestamp(&m, nullptr);
-      rd_kafka_headers_t* headers = nullptr;
-      if (!rd_kafka_message_headers(&m, &headers)) {
-        const char* name;
-        const void* value;
-        size_t size;
-        for (size_t i = 0; !rd_kafka_header_get_all(headers, i, &name, &value, &size); ++i)
-          r.headers.emplace_back(name, std::string(static_cast<const char*>(value), size));
-      }
-      out.push_back(std::move(r));
-    },
-    deadline);
+      rk.get(), topic, partition, from, until,
+      [&](const rd_kafka_message_t& m) {
+        test_record r;
+        r.key.assign(static_cast<const char*>(m.key), m.key_len);
+        r.value.assign(static_cast<const char*>(m.payload), m.len);
+        r.offset = m.offset;
+        r.timestamp = rd_kafka_message_timestamp(&m, nullptr);
+        rd_kafka_headers_t* headers = nullptr;
+        if (!rd_kafka_message_headers(&m, &headers)) {
+          const char* name;
+          const void* value;
+          size_t size;
+          for (size_t i = 0; !rd_kafka_header_get_all(headers, i, &name, &value, &size); ++i)
+            r.headers.emplace_back(name, std::string(static_cast<const char*>(value), size));
+        }
+        out.push_back(std::move(r));
+      },
+      deadline);
   return out;
 }
 
@@ -93,6 +93,24 @@ int64_t high_watermark(const std::string& bootstrap, const std::string& topic, i
   auto rk = kafka::make_consumer({{"bootstrap.servers", bootstrap}, {"group.id", "k2k-test-wm"}});
   return kafka::watermarks(rk.get(), topic, partition).second;
 }
+kafka::handle_ptr live_member(const std::string& bootstrap, const std::string& group,
+                              const std::string& topic, kafka::properties extra) {
+  extra["bootstrap.servers"] = bootstrap;
+  extra["group.id"] = group;
+  extra["auto.offset.reset"] = "earliest";
+  auto member = kafka::make_consumer(extra);
+  kafka::topic_partition_list_ptr topics{rd_kafka_topic_partition_list_new(1)};
+  rd_kafka_topic_partition_list_add(topics.get(), topic.c_str(), RD_KAFKA_PARTITION_UA);
+  rd_kafka_subscribe(member.get(), topics.get());
+  kafka::message_ptr m;
+  auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(30);
+  while ((!m || m->err) && std::chrono::steady_clock::now() < deadline)
+    m.reset(rd_kafka_consumer_poll(member.get(), 200));
+  if (!m || m->err)
+    throw std::runtime_error("group member of " + group + " consumed nothing");
+  return member;
+}
+
 std::vector<test_record> numbered_records(int n, int first) {
   std::vector<test_record> out;
   for (int i = first; i < first + n; ++i)

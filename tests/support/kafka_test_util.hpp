@@ -39,6 +39,11 @@ std::vector<test_record> consume(const std::string& bootstrap, const std::string
 // The partition's high watermark (offset of the next record).
 int64_t high_watermark(const std::string& bootstrap, const std::string& topic, int32_t partition);
 
+// A group member that has joined `group`, subscribed to `topic`, and consumed one record
+// (so the group is active). The topic must hold a record. Fails the test if it cannot.
+kafka::handle_ptr live_member(const std::string& bootstrap, const std::string& group,
+                              const std::string& topic, kafka::properties extra = {});
+
 // n records "k<i>"/"v<i>" with one header each, starting at index `first`.
 std::vector<test_record> numbered_records(int n, int first = 0);
 

@@ -471,12 +471,8 @@ private:
     if (!r_.expect_map(n, "offsetMapping"))
       return;
     r_.check_keys(n, "offsetMapping", {"topic", "partitions", "replicationFactor"});
-    if (auto p = n["partitions"])
-      if (auto v = r_.integer(p, "offsetMapping.partitions", 1, 10000))
-        out.partitions = *v;
-    if (auto rf = n["replicationFactor"])
-      if (auto v = r_.integer(rf, "offsetMapping.replicationFactor", -1, 32))
-        out.replication_factor = *v;
+    set_integer(n, "offsetMapping", "partitions", 1, 10000, out.partitions);
+    set_integer(n, "offsetMapping", "replicationFactor", -1, 32, out.replication_factor);
     if (auto topic = n["topic"]) {
       auto value = r_.scalar(topic, "offsetMapping.topic", "a topic name");
       if (value && !valid_kafka_name(*value))
@@ -496,9 +492,7 @@ private:
       r_.names_or_regex(cg, "groups.consumerGroups", sel.names, sel.regex);
     if (auto ex = n["exclude"])
       r_.names_or_regex(ex, "groups.exclude", sel.exclude_names, sel.exclude_regex);
-    if (auto pi = n["pollInterval"])
-      if (auto d = r_.duration(pi, "groups.pollInterval"))
-        out.poll_interval = *d;
+    set_duration(n, "groups", "pollInterval", out.poll_interval);
     if (auto prefix = n["offsetGuardPrefix"]) {
       auto value = r_.scalar(prefix, "groups.offsetGuardPrefix", "a non-empty prefix");
       if (value && value->empty())
@@ -542,24 +536,15 @@ private:
   void parse_replicator(const YAML::Node& n, replicator_settings& out) {
     if (!r_.expect_map(n, "replicator"))
       return;
-    r_.check_keys(n, "replicator",
+    const std::string path = "replicator";
+    r_.check_keys(n, path,
                   {"maxInFlightRecords", "batchSize", "reportInterval", "topicRefreshInterval",
                    "shutdownTimeout"});
-    if (auto v = n["maxInFlightRecords"])
-      if (auto i = r_.integer(v, "replicator.maxInFlightRecords", 1, 10'000'000))
-        out.max_in_flight_records = *i;
-    if (auto v = n["batchSize"])
-      if (auto i = r_.integer(v, "replicator.batchSize", 1, 1'000'000))
-        out.batch_size = *i;
-    if (auto v = n["reportInterval"])
-      if (auto d = r_.duration(v, "replicator.reportInterval"))
-        out.report_interval = *d;
-    if (auto v = n["topicRefreshInterval"])
-      if (auto d = r_.duration(v, "replicator.topicRefreshInterval"))
-        out.topic_refresh_interval = *d;
-    if (auto v = n["shutdownTimeout"])
-      if (auto d = r_.duration(v, "replicator.shutdownTimeout"))
-        out.shutdown_timeout = *d;
+    set_integer(n, path, "maxInFlightRecords", 1, 10'000'000, out.max_in_flight_records);
+    set_integer(n, path, "batchSize", 1, 1'000'000, out.batch_size);
+    set_duration(n, path, "reportInterval", out.report_interval);
+    set_duration(n, path, "topicRefreshInterval", out.topic_refresh_interval);
+    set_duration(n, path, "shutdownTimeout", out.shutdown_timeout);
   }
 
   void cross_check(const pipeline_config& c) {
@@ -574,6 +559,20 @@ private:
     if (auto n = map[key])
       if (auto v = r_.toggle(n, child_path(path, key)))
         out = *v;
+  }
+
+  void set_integer(const YAML::Node& map, const std::string& path, const std::string& key, int min,
+                   int max, int& out) {
+    if (auto n = map[key])
+      if (auto v = r_.integer(n, child_path(path, key), min, max))
+        out = *v;
+  }
+
+  void set_duration(const YAML::Node& map, const std::string& path, const std::string& key,
+                    std::chrono::milliseconds& out) {
+    if (auto n = map[key])
+      if (auto d = r_.duration(n, child_path(path, key)))
+        out = *d;
   }
 
   void set_header_name(const YAML::Node& map, const std::string& path, const std::string& key,

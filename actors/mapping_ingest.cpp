@@ -9,6 +9,8 @@
 #include <spdlog/spdlog.h>
 
 #include <map>
+#include <optional>
+#include <vector>
 
 namespace k2k::actors {
 
@@ -23,8 +25,10 @@ struct mapping_ingest::impl : kafka::rebalance_listener {
   struct routed {
     partition_mapping_actor mapping;
     int32_t mapping_partition;
+    std::optional<mapping_update> pending; // this poll burst's mappings, sent as one message
   };
   std::map<std::string, routed> partitions; // by mapping key
+  std::vector<routed*> dirty;               // entries with a pending update
   std::map<int32_t, int64_t> loading;       // mapping partition -> end offset at assignment
 
   impl(caf::actor_system& sys, config::pipeline_config c, mapping_registry_actor r,
@@ -67,6 +71,7 @@ struct mapping_ingest::impl : kafka::rebalance_listener {
   }
 
   void on_revoke(rd_kafka_t* rk, rd_kafka_topic_partition_list_t* parts) override {
+    flush();
     for (int i = 0; i < parts->cnt; ++i) {
       auto mp = parts->elems[i].partition;
       caf::anon_send(registry, revoke_atom::value, mp);
@@ -94,20 +99,25 @@ struct mapping_ingest::impl : kafka::rebalance_listener {
         auto mapping = system.spawn(partition_mapping);
         caf::anon_send(registry, register_atom::value, rec.source_topic, rec.source_partition, mp,
                        mapping);
-        it = partitions.emplace(key, routed{mapping, mp}).first;
+        it = partitions.emplace(key, routed{mapping, mp, std::nullopt}).first;
       }
-      mapping_update u{mp, m.offset, rec.target_topic, rec.target_partition, rec.source_next.value,
-                       {}};
-      u.runs.reserve(rec.runs.size() * 3);
+      auto& pending = it->second.pending;
+      if (!pending) {
+        pending = mapping_update{
+            mp, m.offset, rec.target_topic, rec.target_partition, rec.source_next.value, {}};
+        dirty.push_back(&it->second);
+      }
+      pending->mapping_offset = m.offset;
+      pending->source_next = std::max(pending->source_next, rec.source_next.value);
       for (const auto& run : rec.runs) {
-        u.runs.push_back(run.source_start.value);
-        u.runs.push_back(run.target_start.value);
-        u.runs.push_back(run.count);
+        pending->runs.push_back(run.source_start.value);
+        pending->runs.push_back(run.target_start.value);
+        pending->runs.push_back(run.count);
       }
-      caf::anon_send(it->second.mapping, apply_atom::value, std::move(u));
       ++counters->mapping_records;
     }
     if (auto l = loading.find(mp); l != loading.end() && m.offset + 1 >= l->second) {
+      flush(); // the partition actors get every mapping before the registry says "ready"
       caf::anon_send(registry, ready_atom::value, mp);
       spdlog::info("offset-mapping: mapping partition {} read up to its end ({}): translating", mp,
                    l->second);
@@ -115,17 +125,30 @@ struct mapping_ingest::impl : kafka::rebalance_listener {
     }
   }
 
+  // Sends each partition's accumulated mappings as one message.
+  void flush() {
+    for (auto* r : dirty) {
+      caf::anon_send(r->mapping, apply_atom::value, std::move(*r->pending));
+      r->pending.reset();
+    }
+    dirty.clear();
+  }
+
   void run() {
     while (!stopping.load()) {
-      kafka::message_ptr m{rd_kafka_consumer_poll(consumer.get(), 100)};
-      if (!m)
-        continue;
-      if (m->err) {
-        if (m->err != RD_KAFKA_RESP_ERR__PARTITION_EOF)
-          spdlog::warn("offset-mapping: mapping topic: {}", rd_kafka_message_errstr(m.get()));
-        continue;
+      // A burst: wait for the first record, then take what is already fetched.
+      for (int i = 0; i < 2000; ++i) {
+        kafka::message_ptr m{rd_kafka_consumer_poll(consumer.get(), i == 0 ? 100 : 0)};
+        if (!m)
+          break;
+        if (m->err) {
+          if (m->err != RD_KAFKA_RESP_ERR__PARTITION_EOF)
+            spdlog::warn("offset-mapping: mapping topic: {}", rd_kafka_message_errstr(m.get()));
+          continue;
+        }
+        handle(*m);
       }
-      handle(*m);
+      flush();
     }
     rd_kafka_consumer_close(consumer.get()); // the revoke callback runs in here
   }

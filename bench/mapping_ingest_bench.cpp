@@ -1,0 +1,104 @@
+// Mapping ingest of the offset-mapping service against a raw librdkafka consume of the
+// same mapping topic, in one run (target ratio >= 0.9). Not a test.
+#include "actors/offset_mapping_service.hpp"
+#include "config/load.hpp"
+#include "core/mapping_record.hpp"
+#include "kafka/admin.hpp"
+#include "kafka/client.hpp"
+#include "kafka/mock_cluster.hpp"
+
+#include <caf/all.hpp>
+#include <spdlog/spdlog.h>
+
+#include <cstdio>
+
+using namespace k2k;
+using clock_type = std::chrono::steady_clock;
+
+int main(int argc, char** argv) {
+  const int64_t records = argc > 1 ? std::atoll(argv[1]) : 200000;
+  const int mapping_partitions = 4, source_partitions = 64;
+  spdlog::set_level(spdlog::level::warn);
+  kafka::mock_cluster source{1}, target{1};
+  target.create_topic("__k2k_offset_mappings", mapping_partitions);
+  // Mapping records as the replicator writes them: one run of 100 offsets per batch.
+  {
+    auto p = kafka::make_producer(
+        {{"bootstrap.servers", target.bootstrap_servers()}, {"linger.ms", "20"}});
+    std::vector<int64_t> next(source_partitions, 0);
+    for (int64_t i = 0; i < records; ++i) {
+      auto sp = static_cast<int32_t>(i % source_partitions);
+      core::mapping_record r{
+          "orders",
+          sp,
+          "orders",
+          sp,
+          core::source_offset{next[sp] + 100},
+          {{core::source_offset{next[sp]}, core::target_offset{next[sp]}, 100, 0}}};
+      next[sp] += 100;
+      auto key = core::mapping_key("orders", sp);
+      auto value = core::encode_mapping(r);
+      while (rd_kafka_producev(p.get(), RD_KAFKA_V_TOPIC("__k2k_offset_mappings"),
+                               RD_KAFKA_V_PARTITION(kafka::key_partition(key, mapping_partitions)),
+                               RD_KAFKA_V_KEY(key.data(), key.size()),
+                               RD_KAFKA_V_VALUE(value.data(), value.size()),
+                               RD_KAFKA_V_MSGFLAGS(RD_KAFKA_MSG_F_COPY),
+                               RD_KAFKA_V_END) == RD_KAFKA_RESP_ERR__QUEUE_FULL)
+        rd_kafka_poll(p.get(), 10);
+    }
+    rd_kafka_flush(p.get(), 60000);
+  }
+
+  // Raw: all mapping partitions assigned at once, timed from the first record to the last.
+  double raw_rate = 0;
+  {
+    auto c = kafka::make_consumer(
+        {{"bootstrap.servers", target.bootstrap_servers()}, {"group.id", "bench-raw"}});
+    kafka::topic_partition_list_ptr list{rd_kafka_topic_partition_list_new(mapping_partitions)};
+    for (int mp = 0; mp < mapping_partitions; ++mp)
+      rd_kafka_topic_partition_list_add(list.get(), "__k2k_offset_mappings", mp)->offset =
+          RD_KAFKA_OFFSET_BEGINNING;
+    rd_kafka_assign(c.get(), list.get());
+    int64_t seen = 0;
+    clock_type::time_point start;
+    while (seen < records) {
+      kafka::message_ptr m{rd_kafka_consumer_poll(c.get(), 100)};
+      if (!m || m->err)
+        continue;
+      if (seen++ == 0)
+        start = clock_type::now();
+    }
+    raw_rate = (records - 1) / std::chrono::duration<double>(clock_type::now() - start).count();
+  }
+
+  // The service: from start to every record decoded and routed to its partition actor.
+  auto yaml =
+      "name: ingest\nsource: {kafka: {common: {bootstrap.servers: \"" + source.bootstrap_servers() +
+      "\"}}}\ntarget: {kafka: {common: {bootstrap.servers: \"" + target.bootstrap_servers() +
+      "\"}}}\nreplication:\n  - source: {topic: [orders]}\n"
+      "groups: {consumerGroups: [], pollInterval: 1h}\n";
+  auto cfg = config::load_string(yaml, "bench.yaml").config;
+  caf::actor_system_config system_cfg;
+  actors::add_message_types(system_cfg);
+  caf::actor_system system{system_cfg};
+  actors::offset_mapping_service service{system, cfg};
+  auto& counters = *service.counters();
+  // The first record marks the end of the group join; the rate is measured from there.
+  while (counters.mapping_records.load() == 0)
+    std::this_thread::yield();
+  auto t = clock_type::now();
+  auto first = counters.mapping_records.load();
+  while (counters.mapping_records.load() < static_cast<uint64_t>(records))
+    std::this_thread::yield();
+  double ingest_rate = (records - static_cast<int64_t>(first)) /
+                       std::chrono::duration<double>(clock_type::now() - t).count();
+  service.stop();
+
+  std::printf("%lld mapping records, %d mapping partitions, %d source partitions\n",
+              static_cast<long long>(records), mapping_partitions, source_partitions);
+  std::printf("  raw consume       %10.0f records/s\n", raw_rate);
+  std::printf("  service ingest    %10.0f records/s (decode + route to partition actors)\n",
+              ingest_rate);
+  std::printf("  ingest/raw = %.2f   (target >= 0.9)\n", ingest_rate / raw_rate);
+  return 0;
+}

@@ -56,7 +56,9 @@ struct partition_state {
   int64_t next_offset = -1;
   int64_t checkpoint = -1;
   bool assigned = false;
-  uint64_t generation = 0; // bumped on every reset, so late reports are ignored
+  uint64_t generation = 0;  // bumped on every reset, so late reports are ignored
+  int rewinds_in_a_row = 0; // since the last confirmed progress; drives the retry backoff
+  std::optional<std::chrono::steady_clock::time_point> paused_until;
 
   // Exactly-once: this partition's transactional producer and its open batch.
   kafka::handle_ptr txn_producer;
@@ -436,6 +438,7 @@ struct replication_worker::impl : kafka::rebalance_listener {
       } else if (!exactly_once()) { // exactly-once: counted when the transaction commits
         ++mappings;
         s.checkpoint = std::max(s.checkpoint, tag->source_next);
+        s.rewinds_in_a_row = 0;
       }
       return;
     }
@@ -468,10 +471,12 @@ struct replication_worker::impl : kafka::rebalance_listener {
       if (!prefix)
         continue;
       auto rec = mapping_for(s, std::move(*prefix));
-      if (!cfg.features.offset_mapping)
+      if (!cfg.features.offset_mapping) {
         s.checkpoint = std::max(s.checkpoint, rec.source_next.value);
-      else
+        s.rewinds_in_a_row = 0;
+      } else {
         produce_mapping(s, producer.get(), rec);
+      }
     }
   }
 
@@ -566,6 +571,7 @@ struct replication_worker::impl : kafka::rebalance_listener {
       err.reset(rd_kafka_commit_transaction(p, timeout));
     if (ok && !err) {
       s.checkpoint = rec->source_next.value;
+      s.rewinds_in_a_row = 0;
       records += s.batch_records;
       bytes += s.batch_bytes;
       if (cfg.features.offset_mapping)
@@ -634,8 +640,35 @@ struct replication_worker::impl : kafka::rebalance_listener {
     }
     s.next_offset = offset;
     ++rewinds;
-    spdlog::warn("replicate: {} rewound to {}", kafka::describe(s.topic, s.partition), offset);
+    // The first retry is immediate; a partition that keeps failing (a permanent error such
+    // as a denied ACL) backs off 100 ms, 200 ms, ... up to 10 s between attempts.
+    auto backoff = std::chrono::milliseconds(
+        s.rewinds_in_a_row == 0
+            ? 0
+            : std::min<int64_t>(10000, 100LL << std::min(s.rewinds_in_a_row - 1, 7)));
+    ++s.rewinds_in_a_row;
+    spdlog::warn("replicate: {} rewound to {}{}", kafka::describe(s.topic, s.partition), offset,
+                 backoff.count() ? ", retrying in " + std::to_string(backoff.count()) + " ms" : "");
+    if (backoff.count() > 0) {
+      rd_kafka_pause_partitions(consumer.get(), list.get());
+      s.paused_until = clock::now() + backoff;
+    }
     return true;
+  }
+
+  // Ends the retry backoff of partitions whose wait is over. (A backpressure resume may end
+  // one early; that only shortens the wait.)
+  void resume_backed_off_partitions() {
+    auto now = clock::now();
+    for (auto& [key, sp] : partitions) {
+      auto& s = *sp;
+      if (!s.paused_until || now < *s.paused_until)
+        continue;
+      s.paused_until.reset();
+      kafka::topic_partition_list_ptr list{rd_kafka_topic_partition_list_new(1)};
+      rd_kafka_topic_partition_list_add(list.get(), s.topic.c_str(), s.partition);
+      rd_kafka_resume_partitions(consumer.get(), list.get());
+    }
   }
 
   // The replicator's own source group follows the confirmed checkpoints: the resume
@@ -779,6 +812,7 @@ struct replication_worker::impl : kafka::rebalance_listener {
         rewind_failed_partitions();
       }
       apply_backpressure();
+      resume_backed_off_partitions();
       if (auto e = fatal_producer_error())
         fatal = e;
       auto now = clock::now();

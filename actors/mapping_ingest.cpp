@@ -96,7 +96,10 @@ struct mapping_ingest::impl : kafka::rebalance_listener {
       auto key = core::mapping_key(rec.source_topic, rec.source_partition);
       auto it = partitions.find(key);
       if (it == partitions.end()) {
-        auto mapping = system.spawn(partition_mapping);
+        auto mapping = system.spawn(
+            partition_mapping,
+            index_retention{static_cast<size_t>(cfg.offset_mapping.max_runs_per_partition),
+                            cfg.offset_mapping.max_run_age});
         caf::anon_send(registry, register_atom::value, rec.source_topic, rec.source_partition, mp,
                        mapping);
         it = partitions.emplace(key, routed{mapping, mp, std::nullopt}).first;

@@ -9,7 +9,8 @@
 namespace k2k::actors {
 
 partition_mapping_actor::behavior_type
-partition_mapping(partition_mapping_actor::stateful_pointer<partition_mapping_state> self) {
+partition_mapping(partition_mapping_actor::stateful_pointer<partition_mapping_state> self,
+                  index_retention retention) {
   return {
       [=](apply_atom, const mapping_update& u) {
         auto& st = self->state;
@@ -20,6 +21,10 @@ partition_mapping(partition_mapping_actor::stateful_pointer<partition_mapping_st
           st.index.apply({core::source_offset{u.runs[i]}, core::target_offset{u.runs[i + 1]},
                           u.runs[i + 2], now_ms});
         st.index.observe_source_next(core::source_offset{u.source_next});
+        // Prefix truncation: offsets below the first kept run translate as "below first".
+        st.index.truncate_to_runs(retention.max_runs);
+        if (retention.max_age.count() > 0)
+          st.index.truncate_older_than(now_ms - retention.max_age.count());
         st.target_topic = u.target_topic;
         st.target_partition = u.target_partition;
         st.mapping_partition = u.mapping_partition;

@@ -3,6 +3,8 @@
 #include "actors/actors.hpp"
 #include "core/offset_index.hpp"
 
+#include <chrono>
+
 namespace k2k::actors {
 
 struct partition_mapping_state {
@@ -14,7 +16,14 @@ struct partition_mapping_state {
   int64_t mapping_position = 0; // next mapping-topic offset after the last update applied
 };
 
+// Retention of the index: at most max_runs runs, none older than max_age (0: no limit).
+struct index_retention {
+  size_t max_runs = 1'000'000;
+  std::chrono::milliseconds max_age{0};
+};
+
 partition_mapping_actor::behavior_type
-partition_mapping(partition_mapping_actor::stateful_pointer<partition_mapping_state> self);
+partition_mapping(partition_mapping_actor::stateful_pointer<partition_mapping_state> self,
+                  index_retention retention);
 
 } // namespace k2k::actors

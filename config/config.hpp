@@ -83,6 +83,9 @@ struct offset_mapping_settings {
   std::string topic = "__k2k_offset_mappings";
   int partitions = 12;         // when k2k creates the topic
   int replication_factor = -1; // when k2k creates the topic; -1: broker default
+  // Retention of the in-memory index of each source partition (oldest runs dropped first).
+  int max_runs_per_partition = 1'000'000;
+  std::chrono::milliseconds max_run_age{0}; // 0: keep runs whatever their age
 };
 
 struct replicator_settings {

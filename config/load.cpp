@@ -470,7 +470,11 @@ private:
   void parse_offset_mapping(const YAML::Node& n, offset_mapping_settings& out) {
     if (!r_.expect_map(n, "offsetMapping"))
       return;
-    r_.check_keys(n, "offsetMapping", {"topic", "partitions", "replicationFactor"});
+    r_.check_keys(n, "offsetMapping",
+                  {"topic", "partitions", "replicationFactor", "maxRunsPerPartition", "maxRunAge"});
+    set_integer(n, "offsetMapping", "maxRunsPerPartition", 1, 1'000'000'000,
+                out.max_runs_per_partition);
+    set_duration(n, "offsetMapping", "maxRunAge", out.max_run_age);
     set_integer(n, "offsetMapping", "partitions", 1, 10000, out.partitions);
     set_integer(n, "offsetMapping", "replicationFactor", -1, 32, out.replication_factor);
     if (auto topic = n["topic"]) {

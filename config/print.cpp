@@ -107,6 +107,10 @@ std::string to_yaml(const pipeline_config& c) {
   out << YAML::Key << "topic" << YAML::Value << c.offset_mapping.topic;
   out << YAML::Key << "partitions" << YAML::Value << c.offset_mapping.partitions;
   out << YAML::Key << "replicationFactor" << YAML::Value << c.offset_mapping.replication_factor;
+  out << YAML::Key << "maxRunsPerPartition" << YAML::Value
+      << c.offset_mapping.max_runs_per_partition;
+  if (c.offset_mapping.max_run_age.count() > 0)
+    out << YAML::Key << "maxRunAge" << YAML::Value << ms(c.offset_mapping.max_run_age);
   out << YAML::EndMap;
 
   const auto& g = c.groups;

@@ -140,6 +140,14 @@ TEST_CASE("integers are range-checked", "[config]") {
   REQUIRE(r.ok());
   CHECK(r.config.replicator.max_in_flight_records == 10);
   CHECK(r.config.replicator.report_interval == std::chrono::seconds(2));
+  auto retention = load_string(
+      minimal + "offsetMapping: {maxRunsPerPartition: 500, maxRunAge: 168h}\n", "p.yaml");
+  REQUIRE(retention.ok());
+  CHECK(retention.config.offset_mapping.max_runs_per_partition == 500);
+  CHECK(retention.config.offset_mapping.max_run_age == std::chrono::hours(168));
+  CHECK(
+      only_error(minimal + "offsetMapping: {maxRunsPerPartition: 0}\n") ==
+      R"(p.yaml:13:38: offsetMapping.maxRunsPerPartition: expected an integer from 1 to 1000000000, found "0")");
 }
 
 TEST_CASE("a bad regex is reported with the regex engine's reason", "[config]") {

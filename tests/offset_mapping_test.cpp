@@ -312,3 +312,27 @@ TEST_CASE("two workers split the mapping partitions; when one stops the other ta
     CHECK(after.at({"orders", p}).offset == ground_truth(c, "orders", p, 45));
   }
 }
+
+TEST_CASE("index retention: offsets in dropped runs translate to the first kept record",
+          "[offset-mapping]") {
+  two_clusters c;
+  for (auto* cl : {&c.source, &c.target})
+    cl->create_topic("orders", 1);
+  c.target.create_topic(mapping_topic, 1);
+  auto cfg = pipeline(c, "[orders]",
+                      "offsetMapping: {partitions: 1, maxRunsPerPartition: 1}\n"
+                      "groups: {consumerGroups: [g], pollInterval: 250ms}\n");
+  running_worker replicator{cfg};
+  //  source 0..9 -> target 0..9 | foreign record at 10 | source 10..19 -> target 11..20
+  produce(c.source.bootstrap_servers(), "orders", 0, numbered_records(10));
+  read_mappings(c.target.bootstrap_servers(), mapping_topic, 1, covers({{"orders/0", 10}}));
+  produce(c.target.bootstrap_servers(), "orders", 0, numbered_records(1, 900));
+  produce(c.source.bootstrap_servers(), "orders", 0, numbered_records(10, 10));
+  read_mappings(c.target.bootstrap_servers(), mapping_topic, 1, covers({{"orders/0", 20}}));
+  commit(c.source.bootstrap_servers(), "g", {{{"orders", 0}, {3, ""}}});
+  service_fixture om{cfg};
+  REQUIRE(om.wait_for([](const auto& n) { return n.commits_written >= 1; }));
+  // Only the newest run (10..19 -> 11..20) is kept: 3 lies below it.
+  CHECK(offsets(c.target.bootstrap_servers(), "g", 1).at({"orders", 0}).offset == 11);
+  CHECK(ground_truth(c, "orders", 0, 3) == 3); // what an unbounded index would commit
+}

@@ -131,6 +131,12 @@ std::string encode_mapping(const mapping_record& r) {
   return std::move(w.out);
 }
 
+void apply_mapping(offset_index& index, const mapping_record& r) {
+  for (const auto& run : r.runs)
+    index.apply(run);
+  index.observe_source_next(r.source_next);
+}
+
 result<mapping_record> decode_mapping(std::string_view bytes) {
   reader r{bytes};
   uint8_t version = 0;

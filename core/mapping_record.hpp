@@ -29,6 +29,9 @@ std::string mapping_key(std::string_view source_topic, int32_t source_partition)
 
 std::string encode_mapping(const mapping_record& r);
 
+// Adds the record's runs to `index` and its src_next to the index's coverage.
+void apply_mapping(offset_index& index, const mapping_record& r);
+
 // Rejects truncated input, unknown versions, absurd lengths and counts, and runs
 // that are not ascending; never reads out of bounds, never throws.
 result<mapping_record> decode_mapping(std::string_view bytes);

@@ -1,7 +1,6 @@
 #include "kafka/mock_cluster.hpp"
 
-#include "kafka/logging.hpp"
-#include "kafka/properties.hpp"
+#include "kafka/client.hpp"
 
 #include <stdexcept>
 
@@ -18,15 +17,8 @@ void check(rd_kafka_resp_err_t err, const std::string& what) {
 
 mock_cluster::mock_cluster(int brokers) : brokers_(brokers) {
   // The owner handle never connects anywhere; only its errors are worth logging.
-  auto conf = make_conf({{"log_level", "3"}});
-  route_logs(conf.get());
-  char err[512];
-  rd_kafka_t* rk = rd_kafka_new(RD_KAFKA_PRODUCER, conf.get(), err, sizeof err);
-  if (!rk)
-    throw std::runtime_error(std::string{"mock cluster: cannot create owner handle: "} + err);
-  conf.release(); // owned by rk now
-  owner_.reset(rk);
-  cluster_ = rd_kafka_mock_cluster_new(rk, brokers);
+  owner_ = make_producer({{"log_level", "3"}});
+  cluster_ = rd_kafka_mock_cluster_new(owner_.get(), brokers);
   if (!cluster_)
     throw std::runtime_error("mock cluster: cannot start " + std::to_string(brokers) + " brokers");
   bootstrap_ = rd_kafka_mock_cluster_bootstraps(cluster_);

@@ -81,8 +81,7 @@ TEST_CASE("group offsets are translated exactly; beyond replication stays pendin
           "is replicated; foreign commits are left alone",
           "[offset-mapping]") {
   two_clusters c;
-  for (auto* cl : {&c.source, &c.target})
-    cl->create_topic("orders", 2);
+  create_on_both(c, "orders", 2);
   c.target.create_topic(mapping_topic, 2);
   produce(c.target.bootstrap_servers(), "orders", 0, numbered_records(9, 900));
   produce(c.target.bootstrap_servers(), "orders", 1, numbered_records(4, 900));
@@ -143,8 +142,7 @@ TEST_CASE("group offsets are translated exactly; beyond replication stays pendin
 TEST_CASE("a consumer resuming on target reads exactly what it had not read on source",
           "[offset-mapping]") {
   two_clusters c;
-  for (auto* cl : {&c.source, &c.target})
-    cl->create_topic("orders", 2);
+  create_on_both(c, "orders", 2);
   c.target.create_topic(mapping_topic, 2);
   produce(c.target.bootstrap_servers(), "orders", 1, numbered_records(11, 900));
   for (int32_t p = 0; p < 2; ++p)
@@ -197,8 +195,7 @@ namespace {
 // the commit made from 60.
 std::pair<int64_t, int64_t> rewind_scenario(bool guard) {
   two_clusters c;
-  for (auto* cl : {&c.source, &c.target})
-    cl->create_topic("orders", 1);
+  create_on_both(c, "orders", 1);
   c.target.create_topic(mapping_topic, 1);
   produce(c.source.bootstrap_servers(), "orders", 0, numbered_records(100));
   commit(c.source.bootstrap_servers(), "g", {{{"orders", 0}, {60, ""}}});
@@ -234,8 +231,7 @@ TEST_CASE("rewind protection off: the same scenario does move it back (proves th
 
 TEST_CASE("a group with live members on target is never written", "[offset-mapping]") {
   two_clusters c;
-  for (auto* cl : {&c.source, &c.target})
-    cl->create_topic("orders", 1);
+  create_on_both(c, "orders", 1);
   c.target.create_topic(mapping_topic, 1);
   produce(c.source.bootstrap_servers(), "orders", 0, numbered_records(20));
   produce(c.target.bootstrap_servers(), "orders", 0, numbered_records(5, 900));
@@ -265,8 +261,7 @@ TEST_CASE("a group with live members on target is never written", "[offset-mappi
 TEST_CASE("two workers split the mapping partitions; when one stops the other takes over",
           "[offset-mapping][scaling]") {
   two_clusters c;
-  for (auto* cl : {&c.source, &c.target})
-    cl->create_topic("orders", 4);
+  create_on_both(c, "orders", 4);
   c.target.create_topic(mapping_topic, 2);
   for (int32_t p = 0; p < 4; ++p)
     produce(c.source.bootstrap_servers(), "orders", p, numbered_records(50));
@@ -316,8 +311,7 @@ TEST_CASE("two workers split the mapping partitions; when one stops the other ta
 TEST_CASE("index retention: offsets in dropped runs translate to the first kept record",
           "[offset-mapping]") {
   two_clusters c;
-  for (auto* cl : {&c.source, &c.target})
-    cl->create_topic("orders", 1);
+  create_on_both(c, "orders", 1);
   c.target.create_topic(mapping_topic, 1);
   auto cfg = pipeline(c, "[orders]",
                       "offsetMapping: {partitions: 1, maxRunsPerPartition: 1}\n"

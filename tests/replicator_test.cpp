@@ -18,11 +18,6 @@ namespace {
 const std::string mapping_topic = "__k2k_offset_mappings";
 constexpr int mapping_partitions = 4;
 
-void create_on_both(two_clusters& c, const std::string& topic, int partitions) {
-  c.source.create_topic(topic, partitions);
-  c.target.create_topic(topic, partitions);
-}
-
 // Every source offset < n appears on the target partition (as k2k_offset) at the
 // target offset the mappings give for it; returns how many target records carry it.
 std::map<int64_t, int> check_mapped_partition(const two_clusters& c, const mapping_view& view,

@@ -76,10 +76,7 @@ public:
             auto r = core::decode_mapping({static_cast<const char*>(m.payload), m.len});
             if (!r)
               return;
-            auto& index = rows_[r->source_partition].index;
-            for (const auto& run : r->runs)
-              index.apply(run);
-            index.observe_source_next(r->source_next);
+            core::apply_mapping(rows_[r->source_partition].index, *r);
           });
       mapping_read_[mp] = end;
     }

@@ -24,19 +24,17 @@ void on_delivery(rd_kafka_t*, const rd_kafka_message_t* m, void* opaque) {
 
 } // namespace
 
+void create_on_both(two_clusters& c, const std::string& topic, int partitions) {
+  c.source.create_topic(topic, partitions);
+  c.target.create_topic(topic, partitions);
+}
+
 std::vector<int64_t> produce(const std::string& bootstrap, const std::string& topic,
                              int32_t partition, const std::vector<test_record>& records,
                              kafka::properties extra) {
   extra["bootstrap.servers"] = bootstrap;
-  auto conf = kafka::make_conf(extra);
   delivery_tally tally;
-  rd_kafka_conf_set_dr_msg_cb(conf.get(), on_delivery);
-  rd_kafka_conf_set_opaque(conf.get(), &tally);
-  char err[512];
-  kafka::handle_ptr rk{rd_kafka_new(RD_KAFKA_PRODUCER, conf.get(), err, sizeof err)};
-  if (!rk)
-    throw std::runtime_error(err);
-  conf.release();
+  auto rk = kafka::make_producer(extra, on_delivery, &tally);
   for (const auto& r : records) {
     rd_kafka_headers_t* headers = rd_kafka_headers_new(r.headers.size());
     for (const auto& [name, value] : r.headers)

@@ -25,6 +25,9 @@ struct two_clusters {
   kafka::mock_cluster target{3};
 };
 
+// Creates `topic` with the same partition count on both clusters.
+void create_on_both(two_clusters& c, const std::string& topic, int partitions);
+
 // Produces and waits for every delivery report; returns the assigned offsets.
 // Throws on a failed delivery.
 std::vector<int64_t> produce(const std::string& bootstrap, const std::string& topic,

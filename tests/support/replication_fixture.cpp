@@ -68,10 +68,7 @@ mapping_view read_mappings(const std::string& bootstrap, const std::string& topi
     auto rec = core::decode_mapping({static_cast<const char*>(m->payload), m->len});
     if (!rec)
       throw std::runtime_error("undecodable mapping: " + rec.error().message);
-    auto& index = view[core::mapping_key(rec->source_topic, rec->source_partition)];
-    for (const auto& run : rec->runs)
-      index.apply(run);
-    index.observe_source_next(rec->source_next);
+    core::apply_mapping(view[core::mapping_key(rec->source_topic, rec->source_partition)], *rec);
   }
   return view;
 }

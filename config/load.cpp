@@ -140,19 +140,10 @@ public:
     auto value = scalar(node, path, expected);
     if (!value)
       return std::nullopt;
-    static const std::regex form{"([0-9]{1,9})(ms|s|m|h)"};
-    std::smatch m;
-    if (!std::regex_match(*value, m, form) || std::stoll(m[1]) == 0) {
+    auto parsed = parse_duration(*value);
+    if (!parsed)
       report(node, path, std::string{"expected "} + expected + ", found \"" + *value + "\"");
-      return std::nullopt;
-    }
-    auto n = std::stoll(m[1]);
-    auto unit = m[2].str();
-    long long ms = unit == "ms"  ? n
-                   : unit == "s" ? n * 1000
-                   : unit == "m" ? n * 60000
-                                 : n * 3600000;
-    return std::chrono::milliseconds{ms};
+    return parsed;
   }
 
   std::optional<int> integer(const YAML::Node& node, const std::string& path, int min, int max) {
@@ -626,6 +617,20 @@ load_result load_file(const std::string& path) {
   std::stringstream text;
   text << in.rdbuf();
   return load_string(text.str(), path);
+}
+
+std::optional<std::chrono::milliseconds> parse_duration(const std::string& text) {
+  static const std::regex form{"([0-9]{1,9})(ms|s|m|h)"};
+  std::smatch m;
+  if (!std::regex_match(text, m, form) || std::stoll(m[1]) == 0)
+    return std::nullopt;
+  auto n = std::stoll(m[1]);
+  auto unit = m[2].str();
+  long long ms = unit == "ms"  ? n
+                 : unit == "s" ? n * 1000
+                 : unit == "m" ? n * 60000
+                               : n * 3600000;
+  return std::chrono::milliseconds{ms};
 }
 
 } // namespace k2k::config

@@ -5,6 +5,8 @@
 #include "config/config.hpp"
 #include "config/problem.hpp"
 
+#include <chrono>
+#include <optional>
 #include <string>
 
 namespace k2k::config {
@@ -20,5 +22,8 @@ load_result load_file(const std::string& path);
 
 // `file_name` is only used to label problems.
 load_result load_string(const std::string& yaml, const std::string& file_name);
+
+// "250ms", "5s", "1m", "1h" (positive); nullopt otherwise.
+std::optional<std::chrono::milliseconds> parse_duration(const std::string& text);
 
 } // namespace k2k::config

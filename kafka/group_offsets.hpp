@@ -41,6 +41,16 @@ alter_group_offsets(rd_kafka_t* rk, const std::string& group,
                     const std::map<topic_partition, committed_offset>& offsets,
                     std::chrono::milliseconds timeout);
 
+struct group_description {
+  std::string state; // "Stable", "Empty", "Dead" (no such group), ...
+  size_t members = 0;
+};
+
+// DescribeGroups; ec::not_supported where the cluster cannot describe groups (the
+// 2.0.2 mock).
+result<group_description> describe_group(rd_kafka_t* rk, const std::string& group,
+                                         std::chrono::milliseconds timeout);
+
 // All consumer groups; ec::not_supported where the cluster lacks ListGroups (the mock).
 result<std::vector<std::string>> list_groups(rd_kafka_t* rk, std::chrono::milliseconds timeout);
 

@@ -4,6 +4,8 @@
 
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
+#include <optional>
 #include <stdexcept>
 
 namespace k2k::kafka {
@@ -36,6 +38,61 @@ bool scan_partition(rd_kafka_t* reader, const std::string& topic, int32_t partit
   }
   rd_kafka_assign(reader, nullptr);
   return done;
+}
+
+result<int64_t> read_records(rd_kafka_t* reader, const std::string& topic, int32_t partition,
+                             int64_t from, int64_t max_records,
+                             const std::function<void(const rd_kafka_message_t&)>& on_record,
+                             std::chrono::milliseconds timeout) {
+  topic_partition_list_ptr list{rd_kafka_topic_partition_list_new(1)};
+  rd_kafka_topic_partition_list_add(list.get(), topic.c_str(), partition)->offset = from;
+  rd_kafka_assign(reader, list.get());
+  auto deadline = std::chrono::steady_clock::now() + timeout;
+  int64_t end = from, read = 0;
+  std::optional<error_info> failure;
+  while (read < max_records) {
+    if (std::chrono::steady_clock::now() >= deadline) {
+      failure = error_info{ec::kafka_error, "reading " + describe(topic, partition) + " from " +
+                                              std::to_string(from) + ": no answer within " +
+                                              std::to_string(timeout.count()) + " ms"};
+      break;
+    }
+    message_ptr m{rd_kafka_consumer_poll(reader, 100)};
+    if (!m)
+      continue;
+    if (m->err == RD_KAFKA_RESP_ERR__PARTITION_EOF) {
+      end = std::max(end, m->offset);
+      break;
+    }
+    if (m->err) {
+      spdlog::warn("reading {}: {}", describe(topic, partition), rd_kafka_message_errstr(m.get()));
+      continue;
+    }
+    on_record(*m);
+    end = m->offset + 1;
+    ++read;
+  }
+  rd_kafka_assign(reader, nullptr);
+  if (failure)
+    return *failure;
+  return end;
+}
+
+result<int64_t> offset_for_time(rd_kafka_t* rk, const std::string& topic, int32_t partition,
+                                int64_t timestamp_ms, std::chrono::milliseconds timeout) {
+  topic_partition_list_ptr list{rd_kafka_topic_partition_list_new(1)};
+  rd_kafka_topic_partition_list_add(list.get(), topic.c_str(), partition)->offset = timestamp_ms;
+  auto err = rd_kafka_offsets_for_times(rk, list.get(), static_cast<int>(timeout.count()));
+  if (!err)
+    err = list->elems[0].err;
+  if (err == RD_KAFKA_RESP_ERR_UNSUPPORTED_VERSION || err == RD_KAFKA_RESP_ERR_INVALID_REQUEST ||
+      err == RD_KAFKA_RESP_ERR__UNSUPPORTED_FEATURE)
+    return error_info{ec::not_supported, "offsets-for-times on " + describe(topic, partition) +
+                                           ": " + rd_kafka_err2str(err)};
+  if (err)
+    return error_info{ec::kafka_error, "offsets-for-times on " + describe(topic, partition) +
+                                         ": " + rd_kafka_err2str(err)};
+  return list->elems[0].offset;
 }
 
 std::pair<int64_t, int64_t> watermarks(rd_kafka_t* rk, const std::string& topic,

@@ -1,6 +1,7 @@
 // Reading a range of one partition with an assigned (group-less) consumer.
 #pragma once
 
+#include "core/error.hpp"
 #include "kafka/handles.hpp"
 
 #include <chrono>
@@ -15,6 +16,19 @@ namespace k2k::kafka {
 bool scan_partition(rd_kafka_t* reader, const std::string& topic, int32_t partition, int64_t from,
                     int64_t until, const std::function<void(const rd_kafka_message_t&)>& on_record,
                     std::chrono::milliseconds deadline = std::chrono::seconds(60));
+
+// Reads at most max_records records of topic[partition] from `from` (the reader needs
+// enable.partition.eof=true). Returns the offset after what was read: the last record's + 1,
+// or the end offset the broker reported when the partition ended first.
+result<int64_t> read_records(rd_kafka_t* reader, const std::string& topic, int32_t partition,
+                             int64_t from, int64_t max_records,
+                             const std::function<void(const rd_kafka_message_t&)>& on_record,
+                             std::chrono::milliseconds timeout);
+
+// The first offset whose record timestamp is >= timestamp_ms; -1 when there is none (the
+// 2.0.2 mock answers -1 to every lookup), ec::not_supported where the broker lacks it.
+result<int64_t> offset_for_time(rd_kafka_t* rk, const std::string& topic, int32_t partition,
+                                int64_t timestamp_ms, std::chrono::milliseconds timeout);
 
 // Low and high watermark; throws std::runtime_error naming the partition on failure.
 std::pair<int64_t, int64_t> watermarks(rd_kafka_t* rk, const std::string& topic,

@@ -58,11 +58,51 @@ validate_broken)
     fail "unknown key line missing: $(cat "$tmp/err")"
   grep -qF "$f: 5 problems" "$tmp/err" || fail "summary line missing"
   ;;
-not_built)
-  for cmd in migrate; do
-    "$K2K" "$cmd" >"$tmp/out" 2>&1 && fail "$cmd exited 0 although not built"
-    grep -q "not built yet" "$tmp/out" || fail "$cmd does not say it is not built"
+migrate)
+  # The whole flow with real processes: replicate, an application consumes 40 records on
+  # source and stops, k2k migrate moves its group, the application resumes on target.
+  coproc MOCK { exec "$K2K" mock-cluster --cluster source=1 --cluster target=1 \
+    --topic orders:1 2>"$tmp/mock.log"; }
+  mock_pid=$MOCK_PID
+  trap 'kill $mock_pid 2>/dev/null; rm -rf "$tmp"' EXIT
+  read -r -t 30 -u "${MOCK[0]}" first || fail "no bootstrap line"
+  read -r -t 30 -u "${MOCK[0]}" second || fail "no second bootstrap line"
+  export "${first?}" "${second?}"
+  cat >"$tmp/pipeline.yaml" <<'YAML'
+name: cli-migrate
+source: {kafka: {common: {bootstrap.servers: "${SOURCE_BOOTSTRAP}"}}}
+target: {kafka: {common: {bootstrap.servers: "${TARGET_BOOTSTRAP}"}}}
+replication:
+  - source: {topic: [orders]}
+features: {offsetMapping: disabled}
+YAML
+  printf 'prior\n' | kcat -P -b "$TARGET_BOOTSTRAP" -t orders -p 0 || fail "produce"
+  seq 0 99 | kcat -P -b "$SOURCE_BOOTSTRAP" -t orders -p 0 || fail "produce"
+  "$K2K" replicate -c "$tmp/pipeline.yaml" 2>"$tmp/replicate.log" &
+  rep=$!
+  for attempt in $(seq 1 60); do # each kcat run reads the partition to its end
+    n=$(kcat -C -b "$TARGET_BOOTSTRAP" -t orders -p 0 -o beginning -e -q | wc -l)
+    [ "$n" -ge 101 ] && break
   done
+  expect_eq 101 "$n" "records on target after replication"
+  kill -TERM $rep
+  wait $rep
+  kcat -C -b "$SOURCE_BOOTSTRAP" -G app -X auto.offset.reset=earliest -c 40 -q orders >/dev/null ||
+    fail "source application"
+  m=("$K2K" migrate -c "$tmp/pipeline.yaml" --group app --log-level warn)
+  "${m[@]}" >"$tmp/out" 2>"$tmp/err" && fail "migrate without --confirm-stopped exited 0 on the mock"
+  grep -q -- "--confirm-stopped" "$tmp/err" || fail "unclear refusal: $(cat "$tmp/err")"
+  "${m[@]}" --confirm-stopped --settle-interval 200ms --dry-run >"$tmp/out" 2>"$tmp/err" ||
+    fail "dry run exited $?: $(cat "$tmp/err")"
+  grep -qE '^orders +0 +40 +orders +41 +exact +ready' "$tmp/out" || fail "table: $(cat "$tmp/out")"
+  grep -q '^dry run: nothing committed$' "$tmp/out" || fail "dry run not said: $(cat "$tmp/out")"
+  "${m[@]}" --confirm-stopped --settle-interval 200ms --json >"$tmp/out" 2>"$tmp/err" ||
+    fail "migrate exited $?: $(cat "$tmp/err")"
+  grep -q '"committed": true' "$tmp/out" || fail "json: $(cat "$tmp/out")"
+  grep -q '"target_offset": 41' "$tmp/out" || fail "json: $(cat "$tmp/out")"
+  # The application resumes on target with the record it had not read yet.
+  got=$(kcat -C -b "$TARGET_BOOTSTRAP" -G app -c 1 -q -f '%s %h\n' orders) || fail "target application"
+  [[ "$got" == "40 "*"k2k_offset=40"* ]] || fail "resumed at [$got], expected source record 40"
   ;;
 offset_mapping_alias)
   alias="$(dirname "$K2K")/k2k-offset-mapping"

@@ -2,6 +2,7 @@
 #pragma once
 
 #include <chrono>
+#include <cstdint>
 #include <string>
 #include <vector>
 
@@ -10,6 +11,20 @@ namespace k2k::tools {
 int validate_command(const std::string& config_path);
 int replicate_command(const std::string& config_path);
 int offset_mapping_command(const std::string& config_path);
+
+struct migrate_cli_options {
+  std::string group;
+  std::string target_group;
+  std::vector<std::string> topics;
+  bool dry_run = false;
+  bool confirm_stopped = false;
+  bool force = false;
+  bool wait = false;
+  bool json = false;
+  std::string settle_interval = "10s";
+  int64_t verify_records = -1;
+};
+int migrate_command(const std::string& config_path, const migrate_cli_options& options);
 
 struct mock_cluster_options {
   std::vector<std::string> clusters; // NAME=BROKERS

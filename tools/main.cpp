@@ -27,12 +27,6 @@ CLI::App* add_command(CLI::App& app, const std::string& name, const std::string&
   return cmd;
 }
 
-int not_built(const std::string& command, int issue) {
-  std::cerr << "k2k " << command << ": not built yet in this version (tracked in issue #" << issue
-            << ")\n";
-  return 3;
-}
-
 } // namespace
 
 int main(int argc, char** argv) {
@@ -55,6 +49,28 @@ int main(int argc, char** argv) {
                   "translate consumer-group offsets onto target (k2k-offset-mapping)", common);
   offset_mapping->get_option("--config")->required();
   auto* migrate = add_command(app, "migrate", "move one stopped consumer group", common);
+  migrate->get_option("--config")->required();
+  k2k::tools::migrate_cli_options migrate_opts;
+  migrate->add_option("--group", migrate_opts.group, "the source consumer group")->required();
+  migrate->add_option("--target-group", migrate_opts.target_group,
+                      "its name on target (default: the same)");
+  migrate->add_option("--topics", migrate_opts.topics,
+                      "source topics (default: those of the pipeline the group has commits for)")
+      ->take_all();
+  migrate->add_flag("--dry-run", migrate_opts.dry_run, "find the positions, commit nothing");
+  migrate->add_flag("--confirm-stopped", migrate_opts.confirm_stopped,
+                    "the application is stopped (for clusters that cannot describe groups)");
+  migrate->add_option("--settle-interval", migrate_opts.settle_interval,
+                      "with --confirm-stopped: how long the commits must stay unchanged")
+      ->capture_default_str();
+  migrate->add_flag("--force", migrate_opts.force,
+                    "overwrite the commits of an existing idle group on target");
+  migrate->add_flag("--wait", migrate_opts.wait,
+                    "wait until replication reaches the committed offsets");
+  migrate->add_flag("--json", migrate_opts.json, "print the result as JSON");
+  migrate->add_option("--verify-records", migrate_opts.verify_records,
+                      "records read past a found position to catch re-replicated stretches "
+                      "(default: replicator.maxInFlightRecords)");
   auto* validate = add_command(app, "validate", "check a config file and print it", common);
   validate->get_option("--config")->required();
   auto* demo = add_command(app, "demo", "the whole pipeline on embedded clusters", common);
@@ -101,7 +117,7 @@ int main(int argc, char** argv) {
   if (*offset_mapping)
     return k2k::tools::offset_mapping_command(common.config);
   if (*migrate)
-    return not_built("migrate", 6);
+    return k2k::tools::migrate_command(common.config, migrate_opts);
   if (*demo) {
     demo_opts.duration = std::chrono::seconds(demo_seconds);
     return k2k::tools::demo_command(demo_opts);

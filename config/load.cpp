@@ -626,10 +626,7 @@ std::optional<std::chrono::milliseconds> parse_duration(const std::string& text)
     return std::nullopt;
   auto n = std::stoll(m[1]);
   auto unit = m[2].str();
-  long long ms = unit == "ms"  ? n
-                 : unit == "s" ? n * 1000
-                 : unit == "m" ? n * 60000
-                               : n * 3600000;
+  long long ms = unit == "ms" ? n : unit == "s" ? n * 1000 : unit == "m" ? n * 60000 : n * 3600000;
   return std::chrono::milliseconds{ms};
 }
 

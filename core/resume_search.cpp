@@ -123,22 +123,27 @@ private:
   std::optional<error_info> bisect(int64_t& lo, int64_t& hi, std::optional<traced_record>& below,
                                    traced_record& found, bool use_hint) {
     bool interpolate = true;
+    bool first = true;
     while (lo < hi) {
       int64_t mid = lo + (hi - lo) / 2;
       if (use_hint) {
         mid = *options_.hint - options_.window / 2;
         use_hint = false;
+      } else if (first && !below) {
+        mid = lo; // settles S at or below the first record, else gives interpolation a base
       } else if (interpolate && below) {
         double slope = double(found.target - below->target) / double(found.source - below->source);
         mid = below->target + int64_t(double(s_ - below->source) * slope) - options_.window / 2;
       }
       interpolate = !interpolate;
+      first = false;
       mid = std::clamp(mid, lo, hi - 1);
 
-      // The first traced records at or after mid (skipping untraced stretches).
+      // The first traced records at or after mid (stepping over untraced stretches with
+      // growing reads).
       probe_window w;
-      for (int64_t from = mid; w.traced.empty() && from < hi;) {
-        auto r = read(from, std::min(options_.window, hi - from));
+      for (int64_t from = mid, step = options_.window; w.traced.empty() && from < hi; step *= 2) {
+        auto r = read(from, std::min(step, hi - from));
         if (!r)
           return r.error();
         w = std::move(*r);

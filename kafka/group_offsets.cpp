@@ -8,7 +8,9 @@ namespace k2k::kafka {
 
 namespace {
 
-int ms(std::chrono::milliseconds d) { return static_cast<int>(d.count()); }
+int ms(std::chrono::milliseconds d) {
+  return static_cast<int>(d.count());
+}
 
 struct admin_options {
   rd_kafka_AdminOptions_t* ptr;
@@ -28,15 +30,14 @@ result<event_ptr> await(rd_kafka_queue_t* queue, std::chrono::milliseconds timeo
     return error_info{ec::kafka_error, what + ": no answer"};
   if (auto e = rd_kafka_event_error(ev.get()))
     return error_info{e == RD_KAFKA_RESP_ERR__UNSUPPORTED_FEATURE ? ec::not_supported
-                                                                   : ec::kafka_error,
+                                                                  : ec::kafka_error,
                       what + ": " + rd_kafka_event_error_string(ev.get())};
   return ev;
 }
 
 bool unsupported(rd_kafka_resp_err_t code) {
   return code == RD_KAFKA_RESP_ERR__UNSUPPORTED_FEATURE ||
-         code == RD_KAFKA_RESP_ERR_UNSUPPORTED_VERSION ||
-         code == RD_KAFKA_RESP_ERR_INVALID_REQUEST;
+         code == RD_KAFKA_RESP_ERR_UNSUPPORTED_VERSION || code == RD_KAFKA_RESP_ERR_INVALID_REQUEST;
 }
 
 } // namespace
@@ -63,20 +64,20 @@ list_group_offsets(rd_kafka_t* rk, const std::string& group,
     return ev.error();
   size_t n = 0;
   const auto** groups = rd_kafka_ListConsumerGroupOffsets_result_groups(
-    rd_kafka_event_ListConsumerGroupOffsets_result(ev->get()), &n);
+      rd_kafka_event_ListConsumerGroupOffsets_result(ev->get()), &n);
   std::map<topic_partition, committed_offset> out;
   for (size_t g = 0; g < n; ++g) {
     if (const auto* err = rd_kafka_group_result_error(groups[g]))
       return error_info{ec::kafka_error, "reading the offsets of group " + group + ": " +
-                                           rd_kafka_error_string(err)};
+                                             rd_kafka_error_string(err)};
     const auto* parts = rd_kafka_group_result_partitions(groups[g]);
     for (int i = 0; parts && i < parts->cnt; ++i) {
       const auto& e = parts->elems[i];
       if (e.err || e.offset < 0)
         continue; // no commit for this partition
       out[{e.topic, e.partition}] = {
-        e.offset, e.metadata ? std::string(static_cast<const char*>(e.metadata), e.metadata_size)
-                             : std::string{}};
+          e.offset, e.metadata ? std::string(static_cast<const char*>(e.metadata), e.metadata_size)
+                               : std::string{}};
     }
   }
   return out;
@@ -86,7 +87,8 @@ result<std::map<topic_partition, alter_outcome>>
 alter_group_offsets(rd_kafka_t* rk, const std::string& group,
                     const std::map<topic_partition, committed_offset>& offsets,
                     std::chrono::milliseconds timeout) {
-  topic_partition_list_ptr list{rd_kafka_topic_partition_list_new(static_cast<int>(offsets.size()))};
+  topic_partition_list_ptr list{
+      rd_kafka_topic_partition_list_new(static_cast<int>(offsets.size()))};
   for (const auto& [tp, c] : offsets) {
     auto* e = rd_kafka_topic_partition_list_add(list.get(), tp.first.c_str(), tp.second);
     e->offset = c.offset;
@@ -108,7 +110,7 @@ alter_group_offsets(rd_kafka_t* rk, const std::string& group,
     return ev.error();
   size_t n = 0;
   const auto** groups = rd_kafka_AlterConsumerGroupOffsets_result_groups(
-    rd_kafka_event_AlterConsumerGroupOffsets_result(ev->get()), &n);
+      rd_kafka_event_AlterConsumerGroupOffsets_result(ev->get()), &n);
   std::map<topic_partition, alter_outcome> out;
   for (size_t g = 0; g < n; ++g) {
     if (const auto* err = rd_kafka_group_result_error(groups[g])) {
@@ -163,10 +165,10 @@ result<group_description> describe_group(rd_kafka_t* rk, const std::string& grou
   const rd_kafka_group_list* list = nullptr;
   auto err = rd_kafka_list_groups(rk, group.c_str(), &list, ms(timeout));
   std::unique_ptr<const rd_kafka_group_list, void (*)(const rd_kafka_group_list*)> owned{
-    list, [](const rd_kafka_group_list* l) {
-      if (l)
-        rd_kafka_group_list_destroy(l);
-    }};
+      list, [](const rd_kafka_group_list* l) {
+        if (l)
+          rd_kafka_group_list_destroy(l);
+      }};
   auto what = "describing group " + group;
   if (!err && list && list->group_cnt == 1)
     err = list->groups[0].err;

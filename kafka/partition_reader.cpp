@@ -53,8 +53,8 @@ result<int64_t> read_records(rd_kafka_t* reader, const std::string& topic, int32
   while (read < max_records) {
     if (std::chrono::steady_clock::now() >= deadline) {
       failure = error_info{ec::kafka_error, "reading " + describe(topic, partition) + " from " +
-                                              std::to_string(from) + ": no answer within " +
-                                              std::to_string(timeout.count()) + " ms"};
+                                                std::to_string(from) + ": no answer within " +
+                                                std::to_string(timeout.count()) + " ms"};
       break;
     }
     message_ptr m{rd_kafka_consumer_poll(reader, 100)};
@@ -88,10 +88,10 @@ result<int64_t> offset_for_time(rd_kafka_t* rk, const std::string& topic, int32_
   if (err == RD_KAFKA_RESP_ERR_UNSUPPORTED_VERSION || err == RD_KAFKA_RESP_ERR_INVALID_REQUEST ||
       err == RD_KAFKA_RESP_ERR__UNSUPPORTED_FEATURE)
     return error_info{ec::not_supported, "offsets-for-times on " + describe(topic, partition) +
-                                           ": " + rd_kafka_err2str(err)};
+                                             ": " + rd_kafka_err2str(err)};
   if (err)
-    return error_info{ec::kafka_error, "offsets-for-times on " + describe(topic, partition) +
-                                         ": " + rd_kafka_err2str(err)};
+    return error_info{ec::kafka_error, "offsets-for-times on " + describe(topic, partition) + ": " +
+                                           rd_kafka_err2str(err)};
   return list->elems[0].offset;
 }
 

@@ -31,7 +31,6 @@ result<int64_t> offset_for_time(rd_kafka_t* rk, const std::string& topic, int32_
                                 int64_t timestamp_ms, std::chrono::milliseconds timeout);
 
 // Low and high watermark; throws std::runtime_error naming the partition on failure.
-std::pair<int64_t, int64_t> watermarks(rd_kafka_t* rk, const std::string& topic,
-                                       int32_t partition);
+std::pair<int64_t, int64_t> watermarks(rd_kafka_t* rk, const std::string& topic, int32_t partition);
 
 } // namespace k2k::kafka

@@ -13,6 +13,17 @@ expect_eq() { # expected actual what
   [ "$1" == "$2" ] || fail "$3: expected [$1], got [$2]"
 }
 
+# Starts `k2k mock-cluster` with source and target of one broker each plus the given
+# --topic arguments, exports SOURCE_BOOTSTRAP and TARGET_BOOTSTRAP, stops it at exit.
+start_mock() {
+  coproc MOCK { exec "$K2K" mock-cluster --cluster source=1 --cluster target=1 "$@" 2>"$tmp/mock.log"; }
+  mock_pid=$MOCK_PID
+  trap 'kill $mock_pid 2>/dev/null; rm -rf "$tmp"' EXIT
+  read -r -t 30 -u "${MOCK[0]}" first || fail "no bootstrap line: $(cat "$tmp/mock.log")"
+  read -r -t 30 -u "${MOCK[0]}" second || fail "no second bootstrap line"
+  export "${first?}" "${second?}"
+}
+
 case "$CASE" in
 version)
   out=$("$K2K" --version) || fail "--version exited $?"
@@ -61,13 +72,7 @@ validate_broken)
 migrate)
   # The whole flow with real processes: replicate, an application consumes 40 records on
   # source and stops, k2k migrate moves its group, the application resumes on target.
-  coproc MOCK { exec "$K2K" mock-cluster --cluster source=1 --cluster target=1 \
-    --topic orders:1 2>"$tmp/mock.log"; }
-  mock_pid=$MOCK_PID
-  trap 'kill $mock_pid 2>/dev/null; rm -rf "$tmp"' EXIT
-  read -r -t 30 -u "${MOCK[0]}" first || fail "no bootstrap line"
-  read -r -t 30 -u "${MOCK[0]}" second || fail "no second bootstrap line"
-  export "${first?}" "${second?}"
+  start_mock --topic orders:1
   cat >"$tmp/pipeline.yaml" <<'YAML'
 name: cli-migrate
 source: {kafka: {common: {bootstrap.servers: "${SOURCE_BOOTSTRAP}"}}}
@@ -141,13 +146,7 @@ demo)
   ;;
 replicate_kill9)
   # kill -9 of the replicator process mid-stream, then a restart: nothing is lost.
-  coproc MOCK { exec "$K2K" mock-cluster --cluster source=1 --cluster target=1 \
-    --topic orders:2 --topic target/__k2k_offset_mappings:2 2>"$tmp/mock.log"; }
-  mock_pid=$MOCK_PID
-  trap 'kill $mock_pid 2>/dev/null; rm -rf "$tmp"' EXIT
-  read -r -t 30 -u "${MOCK[0]}" first || fail "no bootstrap line"
-  read -r -t 30 -u "${MOCK[0]}" second || fail "no second bootstrap line"
-  export "${first?}" "${second?}"
+  start_mock --topic orders:2 --topic target/__k2k_offset_mappings:2
   cat >"$tmp/pipeline.yaml" <<'YAML'
 name: kill9
 source: {kafka: {common: {bootstrap.servers: "${SOURCE_BOOTSTRAP}"}, consumer: {session.timeout.ms: "6000", max.poll.interval.ms: "8000"}}}

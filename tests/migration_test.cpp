@@ -29,8 +29,21 @@ const std::string no_mappings = "features: {offsetMapping: disabled}\n";
 // wrote them); consume() polls Kafka until then.
 void await_target(const two_clusters& c, const std::string& topic, int32_t p, int64_t from,
                   int64_t count) {
-  REQUIRE(int64_t(consume(c.target.bootstrap_servers(), topic, p, from, from + count, 60s)
-                      .size()) == count);
+  REQUIRE(
+      int64_t(consume(c.target.bootstrap_servers(), topic, p, from, from + count, 60s).size()) ==
+      count);
+}
+
+// orders[0] on both clusters with `records` records on source, all replicated by a worker
+// that has stopped again; returns the worker's config.
+config::pipeline_config replicated_orders(two_clusters& c, int records,
+                                          const std::string& extra_yaml = no_mappings) {
+  create_on_both(c, "orders", 1);
+  produce(c.source.bootstrap_servers(), "orders", 0, numbered_records(records));
+  auto cfg = pipeline(c, "[orders]", extra_yaml);
+  running_worker replicator{cfg};
+  await_target(c, "orders", 0, 0, records);
+  return cfg;
 }
 
 void commit_on(const kafka::mock_cluster& cluster, const std::string& group,
@@ -106,8 +119,7 @@ const migration::partition_row& row_of(const migration::migration_report& r, int
 // end; returns the k2k_offset of every record it read, per partition.
 std::map<int32_t, std::vector<int64_t>> resume_on_target(const two_clusters& c,
                                                          const std::string& group,
-                                                         const std::string& topic,
-                                                         int partitions) {
+                                                         const std::string& topic, int partitions) {
   std::map<int32_t, int64_t> ends;
   for (int32_t p = 0; p < partitions; ++p)
     ends[p] = high_watermark(c.target.bootstrap_servers(), topic, p);
@@ -223,16 +235,9 @@ TEST_CASE("divergent offsets: groups at 0, mid and end resume on target with not
   CHECK(read[2].empty());
 }
 
-TEST_CASE("a dry run commits nothing; an existing target group needs --force",
-          "[migration]") {
+TEST_CASE("a dry run commits nothing; an existing target group needs --force", "[migration]") {
   two_clusters c;
-  create_on_both(c, "orders", 1);
-  produce(c.source.bootstrap_servers(), "orders", 0, numbered_records(50));
-  auto cfg = pipeline(c, "[orders]", no_mappings);
-  {
-    running_worker replicator{cfg};
-    await_target(c, "orders", 0, 0, 50);
-  }
+  auto cfg = replicated_orders(c, 50);
   commit_on(c.source, "app", {{{"orders", 0}, 20}});
 
   auto options = options_for("app");
@@ -248,7 +253,7 @@ TEST_CASE("a dry run commits nothing; an existing target group needs --force",
   auto again = migration::migrate(cfg, options, [](const std::string&) {});
   REQUIRE_FALSE(again);
   CHECK_THAT(again.error().message, Catch::Contains("already has committed offsets on target") &&
-                                      Catch::Contains("--force"));
+                                        Catch::Contains("--force"));
   CHECK(commits_on(c.target, "app", {{"orders", 0}}).at({"orders", 0}).offset == 20);
 
   options.force = true;
@@ -259,13 +264,7 @@ TEST_CASE("a dry run commits nothing; an existing target group needs --force",
 TEST_CASE("duplicates from an at-least-once restart: the group resumes at the newest copy",
           "[migration]") {
   two_clusters c;
-  create_on_both(c, "orders", 1);
-  produce(c.source.bootstrap_servers(), "orders", 0, numbered_records(300));
-  auto cfg = pipeline(c, "[orders]", no_mappings);
-  {
-    running_worker replicator{cfg};
-    await_target(c, "orders", 0, 0, 300);
-  }
+  auto cfg = replicated_orders(c, 300);
   // As after a crash before the replicator's checkpoint: it resumes from 150 and copies
   // 150..299 a second time. (The mock refuses offset commits to a group that had members,
   // so the resume point is set on a fresh group: the worker under another name.)
@@ -294,13 +293,7 @@ TEST_CASE("duplicates from an at-least-once restart: the group resumes at the ne
 
 TEST_CASE("a group that may still be active is refused", "[migration]") {
   two_clusters c;
-  create_on_both(c, "orders", 1);
-  produce(c.source.bootstrap_servers(), "orders", 0, numbered_records(2000));
-  auto cfg = pipeline(c, "[orders]", no_mappings);
-  {
-    running_worker replicator{cfg};
-    await_target(c, "orders", 0, 0, 2000);
-  }
+  auto cfg = replicated_orders(c, 2000);
   commit_on(c.source, "app", {{{"orders", 0}, 10}});
 
   SECTION("the mock cannot describe groups: the operator must confirm the stop") {
@@ -347,14 +340,8 @@ TEST_CASE("a group that may still be active is refused", "[migration]") {
 
 TEST_CASE("without tracing headers migration says so", "[migration]") {
   two_clusters c;
-  create_on_both(c, "orders", 1);
-  produce(c.source.bootstrap_servers(), "orders", 0, numbered_records(30));
   auto headers_off =
-    pipeline(c, "[orders]", "features: {offsetMapping: disabled, tracingHeaders: disabled}\n");
-  {
-    running_worker replicator{headers_off};
-    await_target(c, "orders", 0, 0, 30);
-  }
+      replicated_orders(c, 30, "features: {offsetMapping: disabled, tracingHeaders: disabled}\n");
   commit_on(c.source, "app", {{{"orders", 0}, 10}});
 
   // This pipeline's config says its replicator writes no headers.
@@ -372,13 +359,7 @@ TEST_CASE("without tracing headers migration says so", "[migration]") {
 
 TEST_CASE("replication behind the group: refused, or waited for with --wait", "[migration]") {
   two_clusters c;
-  create_on_both(c, "orders", 1);
-  produce(c.source.bootstrap_servers(), "orders", 0, numbered_records(100));
-  auto cfg = pipeline(c, "[orders]", no_mappings);
-  {
-    running_worker replicator{cfg};
-    await_target(c, "orders", 0, 0, 100);
-  }
+  auto cfg = replicated_orders(c, 100);
   produce(c.source.bootstrap_servers(), "orders", 0, numbered_records(100, 100));
   commit_on(c.source, "app", {{{"orders", 0}, 150}});
 

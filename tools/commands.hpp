@@ -1,8 +1,11 @@
 // The `k2k` subcommands. Each returns the process exit code.
 #pragma once
 
+#include "config/config.hpp"
+
 #include <chrono>
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -37,6 +40,9 @@ struct demo_options {
   bool keep_running = false;
 };
 int demo_command(const demo_options& options);
+
+// The pipeline config, or nullopt after printing every problem to stderr.
+std::optional<config::pipeline_config> load_config(const std::string& config_path);
 
 // Sets the spdlog level; false (and a message on stderr) for an unknown level name.
 bool setup_logging(const std::string& level);

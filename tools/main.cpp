@@ -54,14 +54,16 @@ int main(int argc, char** argv) {
   migrate->add_option("--group", migrate_opts.group, "the source consumer group")->required();
   migrate->add_option("--target-group", migrate_opts.target_group,
                       "its name on target (default: the same)");
-  migrate->add_option("--topics", migrate_opts.topics,
-                      "source topics (default: those of the pipeline the group has commits for)")
+  migrate
+      ->add_option("--topics", migrate_opts.topics,
+                   "source topics (default: those of the pipeline the group has commits for)")
       ->take_all();
   migrate->add_flag("--dry-run", migrate_opts.dry_run, "find the positions, commit nothing");
   migrate->add_flag("--confirm-stopped", migrate_opts.confirm_stopped,
                     "the application is stopped (for clusters that cannot describe groups)");
-  migrate->add_option("--settle-interval", migrate_opts.settle_interval,
-                      "with --confirm-stopped: how long the commits must stay unchanged")
+  migrate
+      ->add_option("--settle-interval", migrate_opts.settle_interval,
+                   "with --confirm-stopped: how long the commits must stay unchanged")
       ->capture_default_str();
   migrate->add_flag("--force", migrate_opts.force,
                     "overwrite the commits of an existing idle group on target");

@@ -39,7 +39,9 @@ nlohmann::json to_json(const migration_report& r) {
           {"partitions", rows}};
 }
 
-std::string offset_text(int64_t offset) { return offset < 0 ? "-" : std::to_string(offset); }
+std::string offset_text(int64_t offset) {
+  return offset < 0 ? "-" : std::to_string(offset);
+}
 
 void print_table(const migration_report& r, std::ostream& out) {
   std::vector<std::vector<std::string>> cells{{"TOPIC", "PARTITION", "SOURCE OFFSET",
@@ -57,8 +59,9 @@ void print_table(const migration_report& r, std::ostream& out) {
   for (const auto& line : cells) {
     std::string text;
     for (size_t c = 0; c < line.size(); ++c)
-      text += line[c] + (c + 1 < line.size() ? std::string(width[c] - line[c].size() + 2, ' ') : "");
-    out << text << '\n';
+      text +=
+          line[c] + (c + 1 < line.size() ? std::string(width[c] - line[c].size() + 2, ' ') : "");
+    out << text.substr(0, text.find_last_not_of(' ') + 1) << '\n';
   }
 }
 
@@ -66,12 +69,9 @@ void print_table(const migration_report& r, std::ostream& out) {
 
 int migrate_command(const std::string& config_path, const migrate_cli_options& cli) {
   stop_signals signals;
-  auto loaded = config::load_file(config_path);
-  if (!loaded.ok()) {
-    for (const auto& p : loaded.errors)
-      std::cerr << p.to_string() << '\n';
+  auto loaded = load_config(config_path);
+  if (!loaded)
     return 1;
-  }
   migration::migration_options options;
   options.group = cli.group;
   options.target_group = cli.target_group;
@@ -94,12 +94,12 @@ int migrate_command(const std::string& config_path, const migrate_cli_options& c
   options.stopping = [&] { return stop.load(); };
 
   auto progress = [](const std::string& line) { std::cerr << "k2k migrate: " << line << '\n'; };
-  auto report = migration::migrate(loaded.config, options, progress);
+  auto report = migration::migrate(*loaded, options, progress);
   if (!report) {
     if (cli.json)
       std::cout << nlohmann::json{{"error", report.error().message},
                                   {"kind", to_string(report.error().code)}}
-                     .dump(2)
+                       .dump(2)
                 << '\n';
     std::cerr << "k2k migrate: " << report.error().message << '\n';
     return 1;
@@ -108,8 +108,7 @@ int migrate_command(const std::string& config_path, const migrate_cli_options& c
     std::cout << to_json(*report).dump(2) << '\n';
   } else {
     std::cout << "group " << report->group << " -> target group " << report->target_group
-              << (report->stopped_check.empty() ? "" : " (" + report->stopped_check + ")")
-              << '\n';
+              << (report->stopped_check.empty() ? "" : " (" + report->stopped_check + ")") << '\n';
     print_table(*report, std::cout);
     if (report->committed)
       std::cout << "committed on target, with guard metadata\n";

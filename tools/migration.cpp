@@ -37,7 +37,9 @@ namespace {
 using kafka::topic_partition;
 using offsets_map = std::map<topic_partition, kafka::committed_offset>;
 
-std::string describe(const topic_partition& tp) { return kafka::describe(tp.first, tp.second); }
+std::string describe(const topic_partition& tp) {
+  return kafka::describe(tp.first, tp.second);
+}
 
 // A group-less reader of committed data that reports partition ends.
 kafka::handle_ptr make_reader(const config::kafka_settings& settings) {
@@ -47,6 +49,8 @@ kafka::handle_ptr make_reader(const config::kafka_settings& settings) {
   props["enable.partition.eof"] = "true";
   props["isolation.level"] = "read_committed";
   props["auto.offset.reset"] = "earliest"; // a read below the log start begins at the start
+  // Reads end at the partition end: do not let the broker hold an empty fetch open there.
+  props["fetch.wait.max.ms"] = "10";
   return kafka::make_consumer(props);
 }
 
@@ -74,8 +78,8 @@ public:
     if (!config_.features.tracing_headers.offset)
       return error_info{ec::invalid_config,
                         "migration needs the " + config_.tracing_headers.offset +
-                          " tracing header, which this pipeline's replicator does not write "
-                          "(features.tracingHeaders)"};
+                            " tracing header, which this pipeline's replicator does not write "
+                            "(features.tracingHeaders)"};
     auto committed = source_commits();
     if (!committed)
       return committed.error();
@@ -162,8 +166,8 @@ private:
     }
     if (committed.empty())
       return error_info{ec::invalid_config, "group " + options_.group +
-                                              " has no committed offsets on source for the "
-                                              "topics this pipeline replicates"};
+                                                " has no committed offsets on source for the "
+                                                "topics this pipeline replicates"};
     for (const auto& tp : partitions) {
       partition_row row;
       row.topic = tp.first;
@@ -183,13 +187,13 @@ private:
 
   std::optional<error_info> check_source_stopped(const offsets_map& committed) {
     auto described =
-      kafka::describe_group(source_admin_.get(), options_.group, options_.request_timeout);
+        kafka::describe_group(source_admin_.get(), options_.group, options_.request_timeout);
     if (described) {
       if (described->members > 0)
-        return error_info{ec::active_group,
-                          "consumer group " + options_.group + " has " +
-                            std::to_string(described->members) + " live member(s) on source (" +
-                            described->state + "): stop the application before migrating it"};
+        return error_info{ec::active_group, "consumer group " + options_.group + " has " +
+                                                std::to_string(described->members) +
+                                                " live member(s) on source (" + described->state +
+                                                "): stop the application before migrating it"};
       report_.stopped_check = "source group " + described->state + ", no members";
       return std::nullopt;
     }
@@ -199,11 +203,11 @@ private:
     if (!options_.confirm_stopped)
       return error_info{ec::not_supported,
                         "the source cluster cannot describe consumer groups (" +
-                          described.error().message +
-                          "), so k2k cannot see whether " + options_.group +
-                          " is stopped: stop the application, then rerun with --confirm-stopped "
-                          "(k2k then checks that its committed offsets stay unchanged for " +
-                          settle + ", --settle-interval)"};
+                            described.error().message + "), so k2k cannot see whether " +
+                            options_.group +
+                            " is stopped: stop the application, then rerun with --confirm-stopped "
+                            "(k2k then checks that its committed offsets stay unchanged for " +
+                            settle + ", --settle-interval)"};
     progress_("confirming that group " + options_.group +
               " is stopped: its committed offsets must stay unchanged for " + settle);
     std::this_thread::sleep_for(options_.settle_interval);
@@ -218,13 +222,13 @@ private:
       auto now = again->find(tp);
       int64_t moved_to = now == again->end() ? -1 : now->second.offset;
       if (moved_to != c.offset)
-        return error_info{ec::active_group,
-                          "the committed offset of group " + options_.group + " on " +
-                            describe(tp) + " moved from " + std::to_string(c.offset) + " to " +
-                            std::to_string(moved_to) + " within " + settle +
-                            ": the group is still consuming; stop it first"};
+        return error_info{ec::active_group, "the committed offset of group " + options_.group +
+                                                " on " + describe(tp) + " moved from " +
+                                                std::to_string(c.offset) + " to " +
+                                                std::to_string(moved_to) + " within " + settle +
+                                                ": the group is still consuming; stop it first"};
     }
-    report_.stopped_check = "offsets unchanged for " + settle + " (--confirm-stopped)";
+    report_.stopped_check = "--confirm-stopped: offsets unchanged for " + settle;
     return std::nullopt;
   }
 
@@ -233,9 +237,9 @@ private:
     auto described = kafka::describe_group(target_admin_.get(), group, options_.request_timeout);
     if (described && described->members > 0)
       return error_info{ec::active_group, "consumer group " + group + " has " +
-                                            std::to_string(described->members) +
-                                            " live member(s) on target (" + described->state +
-                                            "): stop them before migrating onto it"};
+                                              std::to_string(described->members) +
+                                              " live member(s) on target (" + described->state +
+                                              "): stop them before migrating onto it"};
     if (!described && described.error().code != ec::not_supported)
       return described.error();
     // Where the target cannot describe groups, the broker refuses the commit of a group with
@@ -245,7 +249,7 @@ private:
       if (row.status != partition_status::no_commit)
         partitions.emplace_back(row.target_topic, row.partition);
     auto existing =
-      kafka::list_group_offsets(target_admin_.get(), group, partitions, options_.request_timeout);
+        kafka::list_group_offsets(target_admin_.get(), group, partitions, options_.request_timeout);
     if (!existing)
       return existing.error();
     if (existing->empty())
@@ -255,8 +259,8 @@ private:
       list += (list.empty() ? "" : ", ") + describe(tp) + "=" + std::to_string(c.offset);
     if (!options_.force)
       return error_info{ec::invalid_config, "consumer group " + group +
-                                              " already has committed offsets on target (" +
-                                              list + "): rerun with --force to overwrite them"};
+                                                " already has committed offsets on target (" +
+                                                list + "): rerun with --force to overwrite them"};
     progress_("--force: overwriting the existing commits of " + group + " on target (" + list +
               ")");
     return std::nullopt;
@@ -271,11 +275,11 @@ private:
                                                  int32_t partition, int64_t from) {
     std::optional<first_record> first;
     auto end = kafka::read_records(
-      reader, topic, partition, from, 1,
-      [&](const rd_kafka_message_t& m) {
-        first = first_record{m.offset, rd_kafka_message_timestamp(&m, nullptr)};
-      },
-      options_.request_timeout);
+        reader, topic, partition, from, 1,
+        [&](const rd_kafka_message_t& m) {
+          first = first_record{m.offset, rd_kafka_message_timestamp(&m, nullptr)};
+        },
+        options_.request_timeout);
     if (!end)
       return end.error();
     return first;
@@ -323,15 +327,15 @@ private:
     core::probe_fn probe = [&](int64_t from, int64_t n) -> result<core::probe_window> {
       core::probe_window w;
       auto end = kafka::read_records(
-        target_reader_.get(), row.target_topic, row.partition, from, n,
-        [&](const rd_kafka_message_t& m) {
-          ++w.records_read;
-          if (auto s = traced_source(m, row.topic, row.partition))
-            w.traced.push_back({m.offset, *s});
-          else
-            ++w.untraced;
-        },
-        options_.request_timeout);
+          target_reader_.get(), row.target_topic, row.partition, from, n,
+          [&](const rd_kafka_message_t& m) {
+            ++w.records_read;
+            if (auto s = traced_source(m, row.topic, row.partition))
+              w.traced.push_back({m.offset, *s});
+            else
+              ++w.untraced;
+          },
+          options_.request_timeout);
       if (!end)
         return end.error();
       w.end = *end;
@@ -339,7 +343,7 @@ private:
     };
     core::resume_search_options search;
     search.verify = options_.verify_records >= 0 ? options_.verify_records
-                                                  : config_.replicator.max_in_flight_records;
+                                                 : config_.replicator.max_in_flight_records;
     // Narrow with the source record's timestamp where the target can look offsets up by time.
     auto at_s = first_from(source_reader_.get(), row.topic, row.partition, row.source_offset);
     if (!at_s)
@@ -350,9 +354,16 @@ private:
       if (by_time && *by_time >= low && *by_time < high)
         search.hint = *by_time;
     }
+    auto started = std::chrono::steady_clock::now();
     auto found = core::find_resume_position(row.source_offset, low, high, probe, search);
     if (!found)
       return found.error();
+    spdlog::debug("migrate: {} committed {}: target {} ({}), {} reads, {} records, {} ms",
+                  describe({row.topic, row.partition}), row.source_offset, found->target_offset,
+                  core::to_string(found->how), found->probes, found->records_read,
+                  std::chrono::duration_cast<std::chrono::milliseconds>(
+                      std::chrono::steady_clock::now() - started)
+                      .count());
     row.probes = found->probes;
     row.records_read = found->records_read;
     if (bad_headers_ > 0)
@@ -369,8 +380,8 @@ private:
                     std::to_string(found->source_offset - 1) + " are not on target";
       return std::nullopt;
     case core::resume_how::after_last: {
-      auto next = first_from(source_reader_.get(), row.topic, row.partition,
-                             found->source_offset + 1);
+      auto next =
+          first_from(source_reader_.get(), row.topic, row.partition, found->source_offset + 1);
       if (!next)
         return next.error();
       if (*next && (*next)->offset < row.source_offset) {
@@ -433,17 +444,17 @@ private:
       return topics.error();
     auto mapping = topics->find(config_.offset_mapping.topic);
     int32_t mapping_partitions =
-      mapping != topics->end() ? mapping->second : config_.offset_mapping.partitions;
+        mapping != topics->end() ? mapping->second : config_.offset_mapping.partitions;
     offsets_map offsets;
     for (const auto& row : report_.rows) {
       if (row.status != partition_status::ready)
         continue;
       auto map_partition =
-        kafka::key_partition(core::mapping_key(row.topic, row.partition), mapping_partitions);
+          kafka::key_partition(core::mapping_key(row.topic, row.partition), mapping_partitions);
       offsets[{row.target_topic, row.partition}] = {
-        row.target_offset,
-        core::encode_guard_metadata(config_.groups.offset_guard_prefix,
-                                    {core::source_offset{row.source_offset}, map_partition, 0})};
+          row.target_offset,
+          core::encode_guard_metadata(config_.groups.offset_guard_prefix,
+                                      {core::source_offset{row.source_offset}, map_partition, 0})};
     }
     auto written = kafka::alter_group_offsets(target_admin_.get(), report_.target_group, offsets,
                                               options_.request_timeout);
@@ -451,15 +462,15 @@ private:
       if (written.error().code == ec::active_group)
         return error_info{ec::active_group,
                           "consumer group " + report_.target_group +
-                            " has live members on target: stop them before migrating onto it (" +
-                            written.error().message + ")"};
+                              " has live members on target: stop them before migrating onto it (" +
+                              written.error().message + ")"};
       return written.error();
     }
     for (const auto& [tp, outcome] : *written)
       if (outcome.error)
         return error_info{ec::kafka_error, "committing " + describe(tp) + " for group " +
-                                             report_.target_group + ": " +
-                                             rd_kafka_err2str(outcome.error)};
+                                               report_.target_group + ": " +
+                                               rd_kafka_err2str(outcome.error)};
     report_.committed = true;
     return std::nullopt;
   }

@@ -12,17 +12,14 @@ namespace k2k::tools {
 
 int offset_mapping_command(const std::string& config_path) {
   stop_signals signals; // before CAF and librdkafka start threads
-  auto loaded = config::load_file(config_path);
-  if (!loaded.ok()) {
-    for (const auto& p : loaded.errors)
-      std::cerr << p.to_string() << '\n';
+  auto loaded = load_config(config_path);
+  if (!loaded)
     return 1;
-  }
   caf::actor_system_config system_cfg; // worker threads default to the core count
   actors::add_message_types(system_cfg);
   caf::actor_system system{system_cfg};
   try {
-    actors::offset_mapping_service service{system, loaded.config};
+    actors::offset_mapping_service service{system, *loaded};
     auto signal = signals.wait();
     spdlog::info("offset-mapping: signal {}: stopping", signal);
     service.stop();

@@ -11,13 +11,10 @@ namespace k2k::tools {
 
 int replicate_command(const std::string& config_path) {
   stop_signals signals;
-  auto loaded = config::load_file(config_path);
-  if (!loaded.ok()) {
-    for (const auto& p : loaded.errors)
-      std::cerr << p.to_string() << '\n';
+  auto loaded = load_config(config_path);
+  if (!loaded)
     return 1;
-  }
-  replication::replication_worker worker{loaded.config};
+  replication::replication_worker worker{*loaded};
   signals.on_signal([&](int signal) {
     spdlog::info("replicate: signal {}: finishing in-flight records and stopping", signal);
     worker.stop();

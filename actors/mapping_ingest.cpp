@@ -8,6 +8,8 @@
 #include <caf/all.hpp>
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
+#include <chrono>
 #include <map>
 #include <optional>
 #include <vector>
@@ -30,6 +32,8 @@ struct mapping_ingest::impl : kafka::rebalance_listener {
   std::map<std::string, routed> partitions; // by mapping key
   std::vector<routed*> dirty;               // entries with a pending update
   std::map<int32_t, int64_t> loading;       // mapping partition -> end offset at assignment
+  int assigned = 0;
+  std::chrono::steady_clock::time_point next_progress{};
 
   impl(caf::actor_system& sys, config::pipeline_config c, mapping_registry_actor r,
        std::shared_ptr<service_counters> n)
@@ -68,6 +72,8 @@ struct mapping_ingest::impl : kafka::rebalance_listener {
     }
     spdlog::info("offset-mapping: assigned {} mapping partition(s)", parts->cnt);
     rd_kafka_assign(rk, parts);
+    assigned = parts->cnt;
+    publish_progress();
   }
 
   void on_revoke(rd_kafka_t* rk, rd_kafka_topic_partition_list_t* parts) override {
@@ -81,6 +87,8 @@ struct mapping_ingest::impl : kafka::rebalance_listener {
     }
     spdlog::info("offset-mapping: released {} mapping partition(s)", parts->cnt);
     rd_kafka_assign(rk, nullptr);
+    assigned = 0;
+    publish_progress();
   }
 
   void handle(const rd_kafka_message_t& m) {
@@ -125,7 +133,30 @@ struct mapping_ingest::impl : kafka::rebalance_listener {
       spdlog::info("offset-mapping: mapping partition {} read up to its end ({}): translating", mp,
                    l->second);
       loading.erase(l);
+      publish_progress();
     }
+  }
+
+  // Assignment, loading and lag gauges for /metrics and /health. The lag uses the
+  // watermarks librdkafka caches from fetch responses (no request).
+  void publish_progress() {
+    counters->mapping_partitions = assigned;
+    counters->mapping_loading = static_cast<int64_t>(loading.size());
+    kafka::topic_partition_list_ptr parts;
+    rd_kafka_topic_partition_list_t* raw = nullptr;
+    if (rd_kafka_assignment(consumer.get(), &raw) || !raw)
+      return;
+    parts.reset(raw);
+    rd_kafka_position(consumer.get(), parts.get());
+    int64_t lag = 0;
+    for (int i = 0; i < parts->cnt; ++i) {
+      int64_t low = 0, high = 0;
+      const auto& e = parts->elems[i];
+      if (rd_kafka_get_watermark_offsets(consumer.get(), e.topic, e.partition, &low, &high))
+        continue;
+      lag += std::max<int64_t>(0, high - std::max(e.offset, low));
+    }
+    counters->mapping_lag = lag;
   }
 
   // Sends each partition's accumulated mappings as one message.
@@ -152,8 +183,13 @@ struct mapping_ingest::impl : kafka::rebalance_listener {
         handle(*m);
       }
       flush();
+      if (auto now = std::chrono::steady_clock::now(); now >= next_progress) {
+        publish_progress();
+        next_progress = now + std::chrono::seconds(1);
+      }
     }
     rd_kafka_consumer_close(consumer.get()); // the revoke callback runs in here
+    counters->stopped = true;
   }
 };
 

@@ -23,6 +23,11 @@ struct service_counters {
   std::atomic<uint64_t> active_group{0};      // target group had live members
   std::atomic<uint64_t> errors{0};            // failed Kafka calls (retried next cycle)
   std::atomic<uint64_t> cycles{0};            // completed group translation cycles
+  // mapping ingest
+  std::atomic<int64_t> mapping_partitions{0}; // assigned to this worker
+  std::atomic<int64_t> mapping_loading{0};    // assigned, not yet read up to their end
+  std::atomic<int64_t> mapping_lag{0};        // records behind the mapping partitions' ends
+  std::atomic<bool> stopped{false};
 
   void cycle_done() {
     {

@@ -80,6 +80,7 @@ target: {kafka: {common: {bootstrap.servers: "${TARGET_BOOTSTRAP}"}}}
 replication:
   - source: {topic: [orders]}
 features: {offsetMapping: disabled}
+metrics: {listen: "127.0.0.1:0"}
 YAML
   printf 'prior\n' | kcat -P -b "$TARGET_BOOTSTRAP" -t orders -p 0 || fail "produce"
   seq 0 99 | kcat -P -b "$SOURCE_BOOTSTRAP" -t orders -p 0 || fail "produce"
@@ -90,6 +91,21 @@ YAML
     [ "$n" -ge 101 ] && break
   done
   expect_eq 101 "$n" "records on target after replication"
+  # The process serves its figures (port 0: the log line names the port it got).
+  port=$(sed -n 's|.*metrics on http://127.0.0.1:\([0-9]*\)/metrics.*|\1|p' "$tmp/replicate.log")
+  [ -n "$port" ] || fail "no metrics line in the log: $(head -5 "$tmp/replicate.log")"
+  scrape() { # GET over bash's /dev/tcp; the status refreshes every 100 ms, so ask again
+    exec 3<>"/dev/tcp/127.0.0.1/$port" || return 1
+    printf 'GET /metrics HTTP/1.0\r\n\r\n' >&3
+    cat <&3 >"$tmp/metrics"
+    exec 3<&-
+  }
+  for attempt in $(seq 1 200); do
+    scrape || fail "cannot reach /metrics on port $port"
+    grep -q '^k2k_replicated_records_total{pipeline="cli-migrate"} 100$' "$tmp/metrics" && break
+  done
+  grep -q '^k2k_replicated_records_total{pipeline="cli-migrate"} 100$' "$tmp/metrics" ||
+    fail "/metrics does not count the 100 records: $(grep records_total "$tmp/metrics")"
   kill -TERM $rep
   wait $rep
   kcat -C -b "$SOURCE_BOOTSTRAP" -G app -X auto.offset.reset=earliest -c 40 -q orders >/dev/null ||

@@ -72,8 +72,8 @@ TEST_CASE("offsets-for-times on the mock finds nothing (migration then bisects u
   kafka::mock_cluster cluster{1};
   cluster.create_topic("t", 1);
   test::produce(cluster.bootstrap_servers(), "t", 0, test::numbered_records(3));
-  auto reader = kafka::make_consumer({{"bootstrap.servers", cluster.bootstrap_servers()},
-                                      {"group.id", "k2k-test-reader"}});
+  auto reader = kafka::make_consumer(
+      {{"bootstrap.servers", cluster.bootstrap_servers()}, {"group.id", "k2k-test-reader"}});
   auto found = kafka::offset_for_time(reader.get(), "t", 0, 0, 5s);
   // A real broker answers 0 (the first record's timestamp is >= 0); the 2.0.2 mock answers
   // -1 to every lookup by time. When this starts failing, the mock gained the lookup and

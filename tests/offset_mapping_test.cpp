@@ -1,6 +1,7 @@
 // The offset-mapping service end to end: the real replicator, the service's actors in the
 // test's own actor system, and target commits checked against the ground truth read from
 // the target records' k2k_offset headers.
+#include "support/http_get.hpp"
 #include "support/replication_fixture.hpp"
 
 #include "actors/offset_mapping_service.hpp"
@@ -9,6 +10,8 @@
 #include "kafka/admin.hpp"
 #include "kafka/client.hpp"
 #include "kafka/group_offsets.hpp"
+#include "tools/http_endpoint.hpp"
+#include "tools/service_metrics.hpp"
 
 #include <caf/all.hpp>
 #include <catch2/catch.hpp>
@@ -329,4 +332,35 @@ TEST_CASE("index retention: offsets in dropped runs translate to the first kept 
   // Only the newest run (10..19 -> 11..20) is kept: 3 lies below it.
   CHECK(offsets(c.target.bootstrap_servers(), "g", 1).at({"orders", 0}).offset == 11);
   CHECK(ground_truth(c, "orders", 0, 3) == 3); // what an unbounded index would commit
+}
+
+TEST_CASE("the service's /metrics and /health over HTTP follow ingest and commits",
+          "[offset-mapping][metrics]") {
+  two_clusters c;
+  create_on_both(c, "orders", 1);
+  c.target.create_topic(mapping_topic, 2);
+  produce(c.source.bootstrap_servers(), "orders", 0, numbered_records(40));
+  commit(c.source.bootstrap_servers(), "app", {{{"orders", 0}, {25, ""}}});
+  auto cfg = pipeline(c, "[orders]",
+                      "offsetMapping: {partitions: 2}\n"
+                      "groups: {consumerGroups: [app], pollInterval: 250ms}\n");
+  service_fixture om{cfg};
+  const auto& counters = *om.service->counters();
+  tools::http_endpoint endpoint{"127.0.0.1:0",
+                                {[&] { return tools::offset_mapping_metrics(counters, cfg.name); },
+                                 [&] { return tools::offset_mapping_health(counters); }}};
+  const std::string written = "k2k_commits_total{pipeline=\"test-pipeline\",result=\"written\"}";
+  CHECK(sample(http_get(endpoint.port(), "/metrics").body, written) == 0.0);
+
+  running_worker replicator{cfg};
+  REQUIRE(om.wait_for([](const auto& n) { return n.commits_written >= 1; }));
+  auto metrics = http_get(endpoint.port(), "/metrics").body;
+  CHECK(sample(metrics, written) >= 1.0);
+  CHECK(sample(metrics, "k2k_mappings_ingested_total{pipeline=\"test-pipeline\"}") >= 1.0);
+  CHECK(sample(metrics, "k2k_translations_total{pipeline=\"test-pipeline\",outcome="
+                        "\"translated\"}") >= 1.0);
+  CHECK(sample(metrics, "k2k_mapping_partitions_loading{pipeline=\"test-pipeline\"}") == 0.0);
+  auto health = http_get(endpoint.port(), "/health");
+  CHECK(health.status == 200);
+  CHECK_THAT(health.body, Catch::Contains("mapping partition(s)"));
 }

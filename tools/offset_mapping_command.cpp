@@ -1,6 +1,7 @@
 #include "actors/offset_mapping_service.hpp"
 #include "config/load.hpp"
 #include "tools/commands.hpp"
+#include "tools/service_metrics.hpp"
 #include "tools/stop_signals.hpp"
 
 #include <caf/all.hpp>
@@ -20,6 +21,11 @@ int offset_mapping_command(const std::string& config_path) {
   caf::actor_system system{system_cfg};
   try {
     actors::offset_mapping_service service{system, *loaded};
+    const auto& counters = *service.counters();
+    auto endpoint = serve_metrics(loaded->metrics.listen,
+                                  {[&] { return offset_mapping_metrics(counters, loaded->name); },
+                                   [&] { return offset_mapping_health(counters); }},
+                                  "offset-mapping");
     auto signal = signals.wait();
     spdlog::info("offset-mapping: signal {}: stopping", signal);
     service.stop();

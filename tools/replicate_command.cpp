@@ -1,6 +1,7 @@
 #include "actors/replication_worker.hpp"
 #include "config/load.hpp"
 #include "tools/commands.hpp"
+#include "tools/service_metrics.hpp"
 #include "tools/stop_signals.hpp"
 
 #include <spdlog/spdlog.h>
@@ -15,6 +16,10 @@ int replicate_command(const std::string& config_path) {
   if (!loaded)
     return 1;
   replication::replication_worker worker{*loaded};
+  auto endpoint = serve_metrics(loaded->metrics.listen,
+                                {[&] { return replication_metrics(worker.status(), loaded->name); },
+                                 [&] { return replication_health(worker.status()); }},
+                                "replicate");
   signals.on_signal([&](int signal) {
     spdlog::info("replicate: signal {}: finishing in-flight records and stopping", signal);
     worker.stop();

@@ -50,4 +50,13 @@ using committer_actor = caf::typed_actor<
 // Translates one consumer group every pollInterval.
 using group_actor = caf::typed_actor<caf::reacts_to<tick_atom>>;
 
+// Embedding API (include/k2k/k2k.hpp): the replicator and the offset-mapping service as
+// actors in a caller-owned system. `stop` finishes gracefully and answers true, then the
+// actor quits.
+using replicator_actor = caf::typed_actor<caf::replies_to<status_atom>::with<replicator_status>,
+                                          caf::replies_to<stop_atom>::with<bool>>;
+using offset_mapping_actor =
+    caf::typed_actor<caf::replies_to<status_atom>::with<offset_mapping_status>,
+                     caf::replies_to<stop_atom>::with<bool>>;
+
 } // namespace k2k::actors

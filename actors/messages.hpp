@@ -19,6 +19,34 @@ using owned_atom = caf::atom_constant<caf::atom("owned")>;
 using register_atom = caf::atom_constant<caf::atom("register")>;
 using revoke_atom = caf::atom_constant<caf::atom("revoke")>;
 using ready_atom = caf::atom_constant<caf::atom("ready")>;
+using status_atom = caf::atom_constant<caf::atom("status")>;
+using stop_atom = caf::atom_constant<caf::atom("stop")>;
+
+// What an embedded replicator reports (the embedding API's status message).
+struct replicator_status {
+  std::string state; // starting, running, stopping, stopped, failed
+  uint64_t records = 0;
+  uint64_t bytes = 0;
+  uint64_t mappings = 0;
+  uint64_t in_flight = 0;
+  uint64_t rewinds = 0;
+  std::string error;
+};
+
+// What an embedded offset-mapping service reports.
+struct offset_mapping_status {
+  bool ready = false; // every assigned mapping partition read to its end
+  int64_t mapping_partitions = 0;
+  uint64_t mappings_ingested = 0;
+  uint64_t translated = 0;
+  uint64_t pending = 0;
+  uint64_t commits_written = 0;
+  uint64_t skipped_stale = 0;
+  uint64_t skipped_foreign = 0;
+  uint64_t active_group = 0;
+  uint64_t errors = 0;
+  uint64_t cycles = 0;
+};
 
 // One decoded mapping record and where in the mapping topic it was read.
 struct mapping_update {
@@ -91,6 +119,19 @@ template <class Inspector> typename Inspector::result_type inspect(Inspector& f,
 template <class Inspector> typename Inspector::result_type inspect(Inspector& f, commit_report& x) {
   return f(caf::meta::type_name("commit_report"), x.written, x.unchanged, x.stale, x.foreign,
            x.active_group, x.error);
+}
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, replicator_status& x) {
+  return f(caf::meta::type_name("replicator_status"), x.state, x.records, x.bytes, x.mappings,
+           x.in_flight, x.rewinds, x.error);
+}
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, offset_mapping_status& x) {
+  return f(caf::meta::type_name("offset_mapping_status"), x.ready, x.mapping_partitions,
+           x.mappings_ingested, x.translated, x.pending, x.commits_written, x.skipped_stale,
+           x.skipped_foreign, x.active_group, x.errors, x.cycles);
 }
 
 } // namespace k2k::actors

@@ -30,6 +30,8 @@ void add_message_types(caf::actor_system_config& cfg) {
   cfg.add_message_type<commit_report>("k2k::commit_report");
   cfg.add_message_type<owned_partition>("k2k::owned_partition");
   cfg.add_message_type<std::vector<owned_partition>>("std::vector<k2k::owned_partition>");
+  cfg.add_message_type<replicator_status>("k2k::replicator_status");
+  cfg.add_message_type<offset_mapping_status>("k2k::offset_mapping_status");
 }
 
 struct offset_mapping_service::impl {

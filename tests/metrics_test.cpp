@@ -49,7 +49,7 @@ TEST_CASE("an address that is taken is refused with its name", "[metrics]") {
       Catch::Contains("cannot serve /metrics on " + taken));
 }
 
-TEST_CASE("the replicator's metrics move as it replicates; health follows its state",
+TEST_CASE("the replicator's metrics move as it replicates, and health follows its state",
           "[metrics][replicator]") {
   two_clusters c;
   create_on_both(c, "orders", 2);

@@ -235,7 +235,7 @@ TEST_CASE("divergent offsets: groups at 0, mid and end resume on target with not
   CHECK(read[2].empty());
 }
 
-TEST_CASE("a dry run commits nothing; an existing target group needs --force", "[migration]") {
+TEST_CASE("a dry run commits nothing, and an existing target group needs --force", "[migration]") {
   two_clusters c;
   auto cfg = replicated_orders(c, 50);
   commit_on(c.source, "app", {{{"orders", 0}, 20}});

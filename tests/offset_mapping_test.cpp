@@ -80,8 +80,8 @@ struct service_fixture {
 
 } // namespace
 
-TEST_CASE("group offsets are translated exactly; beyond replication stays pending until it "
-          "is replicated; foreign commits are left alone",
+TEST_CASE("group offsets are translated exactly, beyond replication stays pending until it "
+          "is replicated, foreign commits are left alone",
           "[offset-mapping]") {
   two_clusters c;
   create_on_both(c, "orders", 2);
@@ -261,7 +261,7 @@ TEST_CASE("a group with live members on target is never written", "[offset-mappi
   CHECK(offsets(c.target.bootstrap_servers(), "live", 1).empty());
 }
 
-TEST_CASE("two workers split the mapping partitions; when one stops the other takes over",
+TEST_CASE("two workers split the mapping partitions, and when one stops the other takes over",
           "[offset-mapping][scaling]") {
   two_clusters c;
   create_on_both(c, "orders", 4);

@@ -261,7 +261,7 @@ TEST_CASE("broker outages and injected produce errors lose nothing", "[replicato
   CHECK(st.rewinds >= 1);
 }
 
-TEST_CASE("two workers share partitions; when one stops the other takes over without loss",
+TEST_CASE("two workers share partitions, and when one stops the other takes over without loss",
           "[replicator][scaling]") {
   two_clusters c;
   create_on_both(c, "orders", 4);

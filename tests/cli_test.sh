@@ -24,6 +24,18 @@ start_mock() {
   export "${first?}" "${second?}"
 }
 
+# Re-reads target orders[$1] (each kcat run stops at the partition's end, committed records
+# only) until it holds $2 distinct source offsets; leaves every k2k_offset read, in target
+# order, in $tmp/seen.$1.
+await_replicated() {
+  for attempt in $(seq 1 120); do
+    kcat -C -b "$TARGET_BOOTSTRAP" -t orders -p "$1" -o beginning -e -q -f '%h\n' \
+      -X isolation.level=read_committed |
+      sed -n 's/.*k2k_offset=\([0-9]*\).*/\1/p' >"$tmp/seen.$1"
+    [ "$(sort -n -u "$tmp/seen.$1" | wc -l)" -ge "$2" ] && return 0
+  done
+}
+
 case "$CASE" in
 version)
   out=$("$K2K" --version) || fail "--version exited $?"
@@ -192,14 +204,10 @@ YAML
   "$K2K" replicate -c "$tmp/pipeline.yaml" 2>"$tmp/second.log" &
   rep=$!
   for p in 0 1; do
-    # Re-read the partition (kcat -e stops at its end) until all 20000 source offsets are there.
-    for attempt in $(seq 1 120); do
-      kcat -C -b "$TARGET_BOOTSTRAP" -t orders -p $p -o beginning -e -q -f '%h\n' |
-        sed -n 's/.*k2k_offset=\([0-9]*\).*/\1/p' | sort -n -u >"$tmp/seen.$p"
-      [ "$(wc -l <"$tmp/seen.$p")" -ge 20000 ] && break
-    done
-    expect_eq 20000 "$(wc -l <"$tmp/seen.$p")" "distinct source offsets of orders[$p] on target"
-    expect_eq "0 19999" "$(head -1 "$tmp/seen.$p") $(tail -1 "$tmp/seen.$p")" "offset range of orders[$p]"
+    await_replicated $p 20000
+    sort -n -u "$tmp/seen.$p" >"$tmp/distinct.$p"
+    expect_eq 20000 "$(wc -l <"$tmp/distinct.$p")" "distinct source offsets of orders[$p] on target"
+    expect_eq "0 19999" "$(head -1 "$tmp/distinct.$p") $(tail -1 "$tmp/distinct.$p")" "offset range of orders[$p]"
   done
   kill -TERM $rep
   wait $rep
@@ -234,12 +242,7 @@ YAML
   "$K2K" replicate -c "$tmp/pipeline.yaml" 2>"$tmp/second.log" &
   rep=$!
   for p in 0 1; do
-    for attempt in $(seq 1 120); do # each kcat run reads the partition to its end
-      kcat -C -b "$TARGET_BOOTSTRAP" -t orders -p $p -o beginning -e -q -f '%h\n' \
-        -X isolation.level=read_committed |
-        sed -n 's/.*k2k_offset=\([0-9]*\).*/\1/p' >"$tmp/seen.$p"
-      [ "$(wc -l <"$tmp/seen.$p")" -ge 15000 ] && break
-    done
+    await_replicated $p 15000
     expect_eq 15000 "$(sort -n -u "$tmp/seen.$p" | wc -l)" "distinct source offsets of orders[$p]"
     expect_eq 15000 "$(wc -l <"$tmp/seen.$p")" "records on orders[$p] (no duplicates)"
   done

@@ -250,6 +250,35 @@ YAML
   wait $rep
   expect_eq 0 $? "exit code of the restarted replicator after SIGTERM"
   ;;
+offset_mapping_sigterm)
+  # The offset-mapping process: serves /health once its mapping partitions are read, stops on
+  # SIGTERM (leaves its group, stops its actors) and exits 0.
+  start_mock --topic orders:1 --topic target/__k2k_offset_mappings:1
+  cat >"$tmp/pipeline.yaml" <<'YAML'
+name: om-sigterm
+source: {kafka: {common: {bootstrap.servers: "${SOURCE_BOOTSTRAP}"}}}
+target: {kafka: {common: {bootstrap.servers: "${TARGET_BOOTSTRAP}"}}}
+replication:
+  - source: {topic: [orders]}
+offsetMapping: {partitions: 1}
+groups: {consumerGroups: [app], pollInterval: 250ms}
+metrics: {listen: "127.0.0.1:0"}
+YAML
+  "$K2K" offset-mapping -c "$tmp/pipeline.yaml" 2>"$tmp/om.log" &
+  om=$!
+  # tail -f blocks until the line is written
+  timeout 60 grep -q -m1 "assigned 1 mapping partition" <(tail -f "$tmp/om.log") ||
+    fail "no mapping partition assigned: $(cat "$tmp/om.log")"
+  port=$(sed -n 's|.*metrics on http://127.0.0.1:\([0-9]*\)/metrics.*|\1|p' "$tmp/om.log")
+  exec 3<>"/dev/tcp/127.0.0.1/$port" || fail "no /health on port $port"
+  printf 'GET /health HTTP/1.0\r\n\r\n' >&3
+  head -1 <&3 | grep -q "200 OK" || fail "/health is not 200 once the mapping partition is read"
+  exec 3<&-
+  kill -TERM $om
+  wait $om
+  expect_eq 0 $? "exit code of offset-mapping after SIGTERM"
+  grep -q "signal 15: stopping" "$tmp/om.log" || fail "no stop line: $(tail -3 "$tmp/om.log")"
+  ;;
 test_names)
   # CTest splits a Catch test name at ';' and then runs a filter that matches nothing, which
   # passes silently: no test name may contain one.

@@ -22,6 +22,7 @@ committer_actor::behavior_type committer(committer_actor::stateful_pointer<commi
       [=](commit_atom, const std::string& group,
           const std::vector<commit_entry>& entries) -> commit_report {
         commit_report report;
+        counters->committer_mailbox = static_cast<int64_t>(self->mailbox().size());
         auto* admin = self->state.admin.get();
         const auto& prefix = cfg.groups.offset_guard_prefix;
         std::vector<kafka::topic_partition> partitions;

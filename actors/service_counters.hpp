@@ -28,6 +28,8 @@ struct service_counters {
   std::atomic<int64_t> mapping_loading{0};    // assigned, not yet read up to their end
   std::atomic<int64_t> mapping_lag{0};        // records behind the mapping partitions' ends
   std::atomic<bool> stopped{false};
+  // messages waiting in the committer's mailbox (every group's commits queue there)
+  std::atomic<int64_t> committer_mailbox{0};
 
   void cycle_done() {
     {

@@ -83,6 +83,10 @@ std::string offset_mapping_metrics(const actors::service_counters& c, const std:
             labelled("kind", "active_group"));
   m.counter("k2k_offset_mapping_errors_total", "Errors by kind.", double(c.errors.load()),
             labelled("kind", "kafka"));
+  m.gauge("k2k_actor_mailbox_messages",
+          "Messages waiting in an actor's mailbox (the committer serialises every group's "
+          "commits).",
+          double(c.committer_mailbox.load()), labelled("actor", "committer"));
   m.counter("k2k_group_cycles_total", "Completed group translation cycles.",
             double(c.cycles.load()), p);
   return m.str();

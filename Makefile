@@ -3,7 +3,7 @@ BUILD ?= build
 JOBS  ?= $(shell nproc)
 CMAKE_FLAGS ?= -DCMAKE_BUILD_TYPE=RelWithDebInfo
 
-.PHONY: all deps configure build test demo clean
+.PHONY: all deps configure build test demo fuzz clean
 
 all: build
 
@@ -16,11 +16,32 @@ configure: deps
 build: configure
 	@cmake --build $(BUILD) -j $(JOBS)
 
+# CTest, then every fuzz target briefly (the corpus replays are CTest tests too).
+CI_FUZZ_SECONDS ?= 5
 test: build
 	@cd $(BUILD) && ctest --output-on-failure -j $(JOBS) --timeout 300
+	@$(MAKE) --no-print-directory fuzz FUZZ_SECONDS=$(CI_FUZZ_SECONDS)
 
 demo: build
 	@$(BUILD)/k2k demo
 
+# libFuzzer over tests/fuzz (clang): each target FUZZ_SECONDS, starting from its checked-in
+# corpus; new interesting inputs land in $(FUZZ_BUILD)/corpus, crashes in $(FUZZ_BUILD).
+FUZZ_BUILD ?= build-fuzz
+FUZZ_SECONDS ?= 60
+FUZZ_TARGETS = mapping_record guard_metadata tracing_header config
+fuzz: deps
+	@cmake -S . -B $(FUZZ_BUILD) -DK2K_FUZZ=ON -DCMAKE_CXX_COMPILER=clang++ \
+	  -DCMAKE_BUILD_TYPE=RelWithDebInfo > /dev/null
+	@cmake --build $(FUZZ_BUILD) -j $(JOBS)
+	@for t in $(FUZZ_TARGETS); do \
+	  mkdir -p $(FUZZ_BUILD)/corpus/$$t; \
+	  echo "fuzz $$t: $(FUZZ_SECONDS) s"; \
+	  (cd $(FUZZ_BUILD) && ./fuzz_$$t -max_total_time=$(FUZZ_SECONDS) -print_final_stats=1 \
+	    -artifact_prefix=$$t- corpus/$$t $(CURDIR)/tests/fuzz/corpus/$$t >fuzz-$$t.log 2>&1) || \
+	    { tail -40 $(FUZZ_BUILD)/fuzz-$$t.log; echo "fuzz $$t FAILED: add the input to tests/fuzz/corpus/$$t"; exit 1; }; \
+	  grep -E "^stat::(number_of_executed_units|new_units_added)" $(FUZZ_BUILD)/fuzz-$$t.log; \
+	done
+
 clean:
-	rm -rf $(BUILD)
+	rm -rf $(BUILD) $(FUZZ_BUILD)

@@ -7,7 +7,7 @@ packages=(
   g++ make cmake ccache pkg-config
   librdkafka-dev libcaf-dev libboost-dev libyaml-cpp-dev libconcurrentqueue-dev
   catch2 libspdlog-dev libfmt-dev libcli11-dev nlohmann-json3-dev
-  kcat
+  kcat clang libclang-rt-14-dev
 )
 
 missing=()

@@ -107,7 +107,8 @@ struct mapping_ingest::impl : kafka::rebalance_listener {
         auto mapping = system.spawn(
             partition_mapping,
             index_retention{static_cast<size_t>(cfg.offset_mapping.max_runs_per_partition),
-                            cfg.offset_mapping.max_run_age});
+                            cfg.offset_mapping.max_run_age},
+            counters);
         caf::anon_send(registry, register_atom::value, rec.source_topic, rec.source_partition, mp,
                        mapping);
         it = partitions.emplace(key, routed{mapping, mp, std::nullopt}).first;

@@ -10,9 +10,10 @@ namespace k2k::actors {
 
 partition_mapping_actor::behavior_type
 partition_mapping(partition_mapping_actor::stateful_pointer<partition_mapping_state> self,
-                  index_retention retention) {
+                  index_retention retention, std::shared_ptr<service_counters> counters) {
   return {
       [=](apply_atom, const mapping_update& u) {
+        counters->sample_mapping_mailbox(static_cast<int64_t>(self->mailbox().size()));
         auto& st = self->state;
         auto now_ms = std::chrono::duration_cast<std::chrono::milliseconds>(
                           std::chrono::system_clock::now().time_since_epoch())
@@ -31,6 +32,7 @@ partition_mapping(partition_mapping_actor::stateful_pointer<partition_mapping_st
         st.mapping_position = std::max(st.mapping_position, u.mapping_offset + 1);
       },
       [=](translate_atom, int64_t committed) -> translation_reply {
+        counters->sample_mapping_mailbox(static_cast<int64_t>(self->mailbox().size()));
         const auto& st = self->state;
         auto t = core::translate(st.index, core::source_offset{committed});
         return {static_cast<int32_t>(t.outcome),

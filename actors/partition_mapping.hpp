@@ -1,9 +1,11 @@
 #pragma once
 
 #include "actors/actors.hpp"
+#include "actors/service_counters.hpp"
 #include "core/offset_index.hpp"
 
 #include <chrono>
+#include <memory>
 
 namespace k2k::actors {
 
@@ -24,6 +26,6 @@ struct index_retention {
 
 partition_mapping_actor::behavior_type
 partition_mapping(partition_mapping_actor::stateful_pointer<partition_mapping_state> self,
-                  index_retention retention);
+                  index_retention retention, std::shared_ptr<service_counters> counters);
 
 } // namespace k2k::actors

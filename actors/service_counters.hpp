@@ -30,6 +30,14 @@ struct service_counters {
   std::atomic<bool> stopped{false};
   // messages waiting in the committer's mailbox (every group's commits queue there)
   std::atomic<int64_t> committer_mailbox{0};
+  // the fullest partition-mapping actor mailbox sampled since the last read
+  std::atomic<int64_t> mapping_mailbox_max{0};
+
+  void sample_mapping_mailbox(int64_t size) {
+    auto seen = mapping_mailbox_max.load();
+    while (size > seen && !mapping_mailbox_max.compare_exchange_weak(seen, size)) {
+    }
+  }
 
   void cycle_done() {
     {

@@ -184,6 +184,10 @@ result<mapping_record> decode_mapping(std::string_view bytes) {
     run.count = n;
     if (run.source_start.value < 0 || run.target_start.value < 0 || n == 0)
       return malformed(r, "run " + std::to_string(i) + " has a negative offset or no offsets");
+    // Found by fuzzing: a run ending past the largest offset would overflow its end.
+    if (run.source_start.value > INT64_MAX - int64_t{n} ||
+        run.target_start.value > INT64_MAX - int64_t{n})
+      return malformed(r, "run " + std::to_string(i) + " ends beyond the largest offset");
     if (!m.runs.empty() && run.source_start < m.runs.back().source_end())
       return malformed(r, "run " + std::to_string(i) + " overlaps or precedes the previous run");
     m.runs.push_back(run);

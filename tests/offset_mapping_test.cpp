@@ -360,9 +360,11 @@ TEST_CASE("the service's /metrics and /health over HTTP follow ingest and commit
   CHECK(sample(metrics, "k2k_translations_total{pipeline=\"test-pipeline\",outcome="
                         "\"translated\"}") >= 1.0);
   CHECK(sample(metrics, "k2k_mapping_partitions_loading{pipeline=\"test-pipeline\"}") == 0.0);
-  CHECK(sample(metrics, "k2k_actor_mailbox_messages{pipeline=\"test-pipeline\",actor="
-                        "\"committer\"}")
-            .has_value());
+  for (const auto* actor : {"committer", "partition_mapping_max"})
+    CHECK(sample(metrics, std::string{"k2k_actor_mailbox_messages{pipeline=\"test-pipeline\","
+                                      "actor=\""} +
+                              actor + "\"}")
+              .has_value());
   auto health = http_get(endpoint.port(), "/health");
   CHECK(health.status == 200);
   CHECK_THAT(health.body, Catch::Contains("mapping partition(s)"));

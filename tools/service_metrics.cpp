@@ -87,6 +87,10 @@ std::string offset_mapping_metrics(const actors::service_counters& c, const std:
           "Messages waiting in an actor's mailbox (the committer serialises every group's "
           "commits).",
           double(c.committer_mailbox.load()), labelled("actor", "committer"));
+  m.gauge("k2k_actor_mailbox_messages",
+          "Messages waiting in an actor's mailbox (the committer serialises every group's "
+          "commits).",
+          double(c.mapping_mailbox_max.load()), labelled("actor", "partition_mapping_max"));
   m.counter("k2k_group_cycles_total", "Completed group translation cycles.",
             double(c.cycles.load()), p);
   return m.str();

@@ -89,6 +89,15 @@ TEST_CASE("malformed fields are named in the error", "[core][mapping]") {
     m.source_next = source_offset{50};
     CHECK_FALSE(decode_mapping(encode_mapping(m)));
   }
+  SECTION("a run ending past the largest offset (found by fuzzing)") {
+    auto m = sample();
+    m.runs.resize(1);
+    m.runs[0].source_start = source_offset{INT64_MAX};
+    m.source_next = source_offset{INT64_MAX};
+    auto r = decode_mapping(encode_mapping(m));
+    REQUIRE_FALSE(r);
+    CHECK_THAT(r.error().message, Catch::Contains("run 0 ends beyond the largest offset"));
+  }
   SECTION("topic length zero") {
     bytes[1] = 0;
     bytes[2] = 0;

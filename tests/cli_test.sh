@@ -36,6 +36,16 @@ await_replicated() {
   done
 }
 
+# Produces source offsets 0..9999 to orders[0] and orders[1], starts `k2k replicate` (log in
+# $tmp/$1) as $rep and returns once its first mapping is on target (kcat blocks until then).
+replicate_until_first_mapping() {
+  for p in 0 1; do seq 0 9999 | kcat -P -b "$SOURCE_BOOTSTRAP" -t orders -p $p || fail "produce"; done
+  "$K2K" replicate -c "$tmp/pipeline.yaml" 2>"$tmp/$1" &
+  rep=$!
+  timeout 60 kcat -C -b "$TARGET_BOOTSTRAP" -t __k2k_offset_mappings -o beginning -c 1 -q >/dev/null ||
+    fail "no mapping published"
+}
+
 case "$CASE" in
 version)
   out=$("$K2K" --version) || fail "--version exited $?"
@@ -189,14 +199,9 @@ replication:
 offsetMapping: {partitions: 2}
 replicator: {batchSize: 100, reportInterval: 1s}
 YAML
-  for p in 0 1; do seq 0 9999 | kcat -P -b "$SOURCE_BOOTSTRAP" -t orders -p $p || fail "produce"; done
-  "$K2K" replicate -c "$tmp/pipeline.yaml" 2>"$tmp/first.log" &
-  rep=$!
   # A member killed with -9 never leaves the group: the mock holds the next rebalance for
   # max.poll.interval.ms (8 s here), so the restart takes that long to get its partitions.
-  # Wait until the first mapping is on target (kcat blocks until one arrives), then kill -9.
-  timeout 60 kcat -C -b "$TARGET_BOOTSTRAP" -t __k2k_offset_mappings -o beginning -c 1 -q >/dev/null ||
-    fail "no mapping published"
+  replicate_until_first_mapping first.log
   kill -9 $rep
   wait $rep 2>/dev/null
   # More records arrive while it is down: the restart must resume from its checkpoint.
@@ -229,11 +234,7 @@ offsetMapping: {partitions: 2}
 replicator: {batchSize: 200, shutdownTimeout: 20s}
 metrics: {listen: "127.0.0.1:0"}
 YAML
-  for p in 0 1; do seq 0 9999 | kcat -P -b "$SOURCE_BOOTSTRAP" -t orders -p $p || fail "produce"; done
-  "$K2K" replicate -c "$tmp/pipeline.yaml" 2>"$tmp/first.log" &
-  rep=$!
-  timeout 60 kcat -C -b "$TARGET_BOOTSTRAP" -t __k2k_offset_mappings -o beginning -c 1 -q >/dev/null ||
-    fail "no mapping published"
+  replicate_until_first_mapping first.log
   kill -TERM $rep
   wait $rep
   expect_eq 0 $? "exit code after SIGTERM mid-stream"

@@ -390,3 +390,21 @@ TEST_CASE("replication behind the group: refused, or waited for with --wait", "[
   CHECK(row_of(*report, 0).target_offset == 150);
   CHECK(row_of(*report, 0).found == "exact");
 }
+
+TEST_CASE("records whose k2k_offset is not a number are stepped over and reported",
+          "[migration][bad-input]") {
+  two_clusters c;
+  auto cfg = replicated_orders(c, 50);
+  std::vector<test_record> bad;
+  for (const auto* value : {"abc", "", "12x"})
+    bad.push_back(
+        {"k", "v", {{"k2k_topic", "orders"}, {"k2k_partition", "0"}, {"k2k_offset", value}}});
+  produce(c.target.bootstrap_servers(), "orders", 0, bad);
+  commit_on(c.source, "app", {{{"orders", 0}, 20}});
+
+  auto report = migrate_ok(cfg, options_for("app"));
+  REQUIRE(report.committed);
+  CHECK(row_of(report, 0).target_offset == 20);
+  CHECK_THAT(row_of(report, 0).note,
+             Catch::Contains("3 record(s) with a non-numeric k2k_offset header skipped"));
+}

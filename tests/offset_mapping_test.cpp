@@ -369,3 +369,38 @@ TEST_CASE("the service's /metrics and /health over HTTP follow ingest and commit
   CHECK(health.status == 200);
   CHECK_THAT(health.body, Catch::Contains("mapping partition(s)"));
 }
+
+TEST_CASE("poison mapping records and garbage commit metadata: counted, skipped, the service "
+          "keeps translating",
+          "[offset-mapping][bad-input]") {
+  two_clusters c;
+  create_on_both(c, "orders", 1);
+  c.target.create_topic(mapping_topic, 1);
+  // Undecodable records in the mapping topic ahead of the real ones: random bytes, a
+  // truncated header, an unknown format version.
+  test_record garbage{"orders/0", std::string("\x01\x00\x06ord", 6), {}};
+  test_record unknown_version{"orders/0", std::string("\x09\x00\x06orders", 9), {}};
+  test_record random_bytes{"orders/0", "\xff\xfe not a mapping", {}};
+  produce(c.target.bootstrap_servers(), mapping_topic, 0, {garbage, unknown_version, random_bytes});
+  produce(c.source.bootstrap_servers(), "orders", 0, numbered_records(40));
+  commit(c.source.bootstrap_servers(), "app", {{{"orders", 0}, {25, ""}}});
+  commit(c.source.bootstrap_servers(), "mangled", {{{"orders", 0}, {30, ""}}});
+  // A commit on target whose metadata carries our prefix but is not a version we wrote.
+  commit(c.target.bootstrap_servers(), "mangled", {{{"orders", 0}, {3, "k2k_v1;src=x;map=?"}}});
+
+  auto cfg = pipeline(c, "[orders]",
+                      "offsetMapping: {partitions: 1}\n"
+                      "groups: {consumerGroups: [app, mangled], pollInterval: 250ms}\n");
+  running_worker replicator{cfg};
+  service_fixture om{cfg};
+  REQUIRE(om.wait_for([](const auto& n) {
+    return n.poison_records >= 3 && n.commits_written >= 1 && n.skipped_foreign >= 1;
+  }));
+  CHECK(om.service->counters()->poison_records == 3);
+  CHECK(offsets(c.target.bootstrap_servers(), "app", 1).at({"orders", 0}).offset ==
+        ground_truth(c, "orders", 0, 25));
+  // garbage metadata is somebody else's: never overwritten
+  auto mangled = offsets(c.target.bootstrap_servers(), "mangled", 1).at({"orders", 0});
+  CHECK(mangled.offset == 3);
+  CHECK(mangled.metadata == "k2k_v1;src=x;map=?");
+}

@@ -305,7 +305,7 @@ private:
     ++offset_headers_seen_;
     auto parsed = core::parse_decimal(*offset);
     if (!parsed) {
-      ++bad_headers_;
+      bad_headers_.insert(m.offset); // a record may be read twice (search, verification)
       return std::nullopt;
     }
     // Topic and partition headers may be switched off; where present they must match.
@@ -323,7 +323,7 @@ private:
       return target_wm.error();
     auto [low, high] = *target_wm;
     offset_headers_seen_ = 0;
-    bad_headers_ = 0;
+    bad_headers_.clear();
     core::probe_fn probe = [&](int64_t from, int64_t n) -> result<core::probe_window> {
       core::probe_window w;
       auto end = kafka::read_records(
@@ -366,8 +366,8 @@ private:
                       .count());
     row.probes = found->probes;
     row.records_read = found->records_read;
-    if (bad_headers_ > 0)
-      row.note = std::to_string(bad_headers_) + " record(s) with a non-numeric " +
+    if (!bad_headers_.empty())
+      row.note = std::to_string(bad_headers_.size()) + " record(s) with a non-numeric " +
                  config_.tracing_headers.offset + " header skipped; ";
     switch (found->how) {
     case core::resume_how::exact:
@@ -481,7 +481,7 @@ private:
   kafka::handle_ptr source_admin_, target_admin_, source_reader_, target_reader_;
   migration_report report_;
   int64_t offset_headers_seen_ = 0;
-  int64_t bad_headers_ = 0;
+  std::set<int64_t> bad_headers_; // target offsets of records with a non-numeric header
 };
 
 } // namespace

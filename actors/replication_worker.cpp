@@ -15,6 +15,7 @@
 #include <condition_variable>
 #include <map>
 #include <mutex>
+#include <set>
 #include <thread>
 
 namespace k2k::replication {
@@ -201,9 +202,14 @@ struct replication_worker::impl : kafka::rebalance_listener {
       }
       matched.push_back(topic);
     }
-    for (const auto& name : cfg.replication.topics.names)
-      if (!source_topics->count(name))
-        spdlog::warn("replicate: source topic {} does not exist (yet)", name);
+    for (const auto& name : cfg.replication.topics.names) {
+      // Said once when a topic goes missing and once when it is back, not every refresh.
+      bool exists = source_topics->count(name) > 0;
+      if (!exists && missing_topics.insert(name).second)
+        spdlog::warn("replicate: source topic {} does not exist (yet); the others go on", name);
+      else if (exists && missing_topics.erase(name))
+        spdlog::info("replicate: source topic {} exists again", name);
+    }
 
     if (cfg.features.offset_mapping) {
       const auto& topic = cfg.offset_mapping.topic;
@@ -750,6 +756,7 @@ struct replication_worker::impl : kafka::rebalance_listener {
   }
 
   clock::time_point next_snapshot = clock::now();
+  std::set<std::string> missing_topics; // configured source topics not in the metadata
 
   // A few times a second, also from inside long waits, so status() stays current.
   void refresh_snapshot() {

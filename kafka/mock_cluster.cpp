@@ -63,4 +63,8 @@ void mock_cluster::clear_request_errors(int16_t api_key) {
   rd_kafka_mock_clear_request_errors(cluster_, api_key);
 }
 
+void mock_cluster::set_topic_error(const std::string& topic, rd_kafka_resp_err_t error) {
+  rd_kafka_mock_topic_set_error(cluster_, topic.c_str(), error);
+}
+
 } // namespace k2k::kafka

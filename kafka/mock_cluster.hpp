@@ -50,6 +50,10 @@ public:
   void set_rtt(int32_t broker_id, int milliseconds);
   void set_leader(const std::string& topic, int32_t partition, int32_t broker_id);
 
+  // Metadata answers `error` for the topic from now on (UNKNOWN_TOPIC_OR_PART: as if deleted;
+  // the 2.0.2 mock cannot delete topics). NO_ERROR brings it back.
+  void set_topic_error(const std::string& topic, rd_kafka_resp_err_t error);
+
   // The next requests of this API (api_key::produce, ...) fail with these errors, in order.
   void push_request_errors(int16_t api_key, const std::vector<rd_kafka_resp_err_t>& errors);
   void clear_request_errors(int16_t api_key);

@@ -382,3 +382,27 @@ TEST_CASE("another writer interleaving on the target partition leaves the mappin
   CHECK(view.at("orders/0").run_count() >= 10); // one run per stretch between foreign writes
   CHECK(high_watermark(c.target.bootstrap_servers(), "orders", 0) == 230);
 }
+
+TEST_CASE("a source topic that disappears while running: the others keep replicating",
+          "[replicator][bad-input]") {
+  two_clusters c;
+  create_on_both(c, "orders", 1);
+  create_on_both(c, "payments", 1);
+  c.target.create_topic(mapping_topic, mapping_partitions);
+  produce(c.source.bootstrap_servers(), "orders", 0, numbered_records(10));
+  produce(c.source.bootstrap_servers(), "payments", 0, numbered_records(10));
+  running_worker worker{pipeline(c, "[orders, payments]")};
+  read_mappings(c.target.bootstrap_servers(), mapping_topic, mapping_partitions,
+                covers({{"orders/0", 10}, {"payments/0", 10}}));
+
+  // payments is gone from the source cluster's metadata (the mock cannot delete topics)
+  c.source.set_topic_error("payments", RD_KAFKA_RESP_ERR_UNKNOWN_TOPIC_OR_PART);
+  produce(c.source.bootstrap_servers(), "orders", 0, numbered_records(15, 10));
+  auto view = read_mappings(c.target.bootstrap_servers(), mapping_topic, mapping_partitions,
+                            covers({{"orders/0", 25}}));
+  CHECK(view.at("orders/0").covered().value == 25);
+  CHECK(worker.status().state == replication::replication_status::phase::running);
+  worker.stop();
+  REQUIRE_FALSE(worker.result());
+  CHECK(consume(c.target.bootstrap_servers(), "orders", 0, 0, 25).size() == 25);
+}

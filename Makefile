@@ -3,7 +3,7 @@ BUILD ?= build
 JOBS  ?= $(shell nproc)
 CMAKE_FLAGS ?= -DCMAKE_BUILD_TYPE=RelWithDebInfo
 
-.PHONY: all deps configure build test demo fuzz clean
+.PHONY: all deps configure build test demo fuzz bench clean
 
 all: build
 
@@ -24,6 +24,11 @@ test: build
 
 demo: build
 	@$(BUILD)/k2k demo
+
+# Every benchmark once, then bench/REPORT.md with ratios from that run and PNG plots.
+bench: build
+	@tools/install-deps.sh gnuplot-nox
+	@tools/bench-report.sh $(BUILD)
 
 # libFuzzer over tests/fuzz (clang): each target FUZZ_SECONDS (or FUZZ_LIMIT), starting from its checked-in
 # corpus; new interesting inputs land in $(FUZZ_BUILD)/corpus, crashes in $(FUZZ_BUILD).

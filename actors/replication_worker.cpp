@@ -127,6 +127,16 @@ struct replication_worker::impl : kafka::rebalance_listener {
   replication_status snapshot;
 
   explicit impl(config::pipeline_config c) : cfg(std::move(c)) {}
+  ~impl() override {
+    for (auto& [key, s] : partitions)
+      s.reset(); // their transactional producers first
+    std::vector<kafka::handle_ptr> clients;
+    clients.push_back(std::move(consumer));
+    clients.push_back(std::move(source_admin));
+    clients.push_back(std::move(producer));
+    clients.push_back(std::move(target_admin));
+    kafka::destroy_within(std::move(clients), std::chrono::seconds(10), "replicate");
+  }
 
   // ---- set-up ----------------------------------------------------------------
 

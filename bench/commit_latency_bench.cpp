@@ -24,6 +24,7 @@ using clock_type = std::chrono::steady_clock;
 
 int main(int argc, char** argv) {
   int samples = argc > 1 ? std::atoi(argv[1]) : 40;
+  const char* samples_file = argc > 2 ? argv[2] : nullptr; // one latency in ms per line
   spdlog::set_level(spdlog::level::warn);
   kafka::mock_cluster source{1}, target{1};
   source.create_topic("orders", 1);
@@ -89,6 +90,12 @@ int main(int argc, char** argv) {
   replicator.stop();
   replicating.join();
   std::sort(ms.begin(), ms.end());
+  if (samples_file)
+    if (auto* f = std::fopen(samples_file, "w")) {
+      for (double v : ms)
+        std::fprintf(f, "%.1f\n", v);
+      std::fclose(f);
+    }
   auto pct = [&](double p) { return ms[static_cast<size_t>(p * (ms.size() - 1))]; };
   std::printf("source commit -> target commit, pollInterval 250ms, %d samples after warm-up:\n",
               samples);

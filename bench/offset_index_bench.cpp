@@ -6,6 +6,7 @@
 
 #include <chrono>
 #include <cstdio>
+#include <cstdlib>
 #include <map>
 #include <random>
 #include <vector>
@@ -71,8 +72,8 @@ result run_map(int64_t offsets, int64_t batch, int gap_every, const std::vector<
 
 } // namespace
 
-int main() {
-  const int64_t offsets = 10'000'000, batch = 500;
+int main(int argc, char** argv) {
+  const int64_t offsets = argc > 1 ? std::atoll(argv[1]) : 10'000'000, batch = 500;
   std::mt19937_64 rng{7};
   std::vector<int64_t> qs(2'000'000);
   for (auto& q : qs)

@@ -2,7 +2,11 @@
 
 #include "kafka/logging.hpp"
 
+#include <spdlog/spdlog.h>
+
+#include <future>
 #include <stdexcept>
+#include <thread>
 
 namespace k2k::kafka {
 
@@ -60,6 +64,27 @@ handle_ptr make_consumer(const properties& props, rebalance_listener* listener) 
 
 std::string describe(const std::string& topic, int32_t partition) {
   return topic + "[" + std::to_string(partition) + "]";
+}
+
+void destroy_within(std::vector<handle_ptr> clients, std::chrono::milliseconds timeout,
+                    const std::string& owner) {
+  std::vector<std::future<void>> destroyed;
+  for (auto& client : clients)
+    if (client)
+      destroyed.push_back(
+          std::async(std::launch::async, [c = client.release()] { rd_kafka_destroy(c); }));
+  auto deadline = std::chrono::steady_clock::now() + timeout;
+  size_t stuck = 0;
+  for (auto& d : destroyed)
+    if (d.wait_until(deadline) != std::future_status::ready) {
+      ++stuck;
+      // a std::async future blocks in its destructor: move the wait to a detached thread
+      std::thread([d = std::move(d)]() mutable { d.wait(); }).detach();
+    }
+  if (stuck > 0)
+    spdlog::warn("{}: {} Kafka client(s) still closing after {} ms (librdkafka 2.0.2 can hang "
+                 "after a topic disappeared); not waiting for them",
+                 owner, stuck, timeout.count());
 }
 
 } // namespace k2k::kafka

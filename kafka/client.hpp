@@ -4,7 +4,9 @@
 #include "kafka/handles.hpp"
 #include "kafka/properties.hpp"
 
+#include <chrono>
 #include <string>
+#include <vector>
 
 namespace k2k::kafka {
 
@@ -24,6 +26,13 @@ handle_ptr make_producer(const properties& props);
 handle_ptr make_producer(const properties& props, delivery_callback on_delivery, void* opaque);
 handle_ptr make_consumer(const properties& props);
 handle_ptr make_consumer(const properties& props, rebalance_listener* listener);
+
+// Destroys the clients, each on its own thread, waiting at most `timeout` for all of them; a
+// client still not destroyed then is left to finish in the background, with a warning.
+// librdkafka 2.0.2 can hang in rd_kafka_destroy after a subscribed topic disappeared (its
+// partition count went to 0): a stopping process must not hang with it.
+void destroy_within(std::vector<handle_ptr> clients, std::chrono::milliseconds timeout,
+                    const std::string& owner);
 
 // "topic[partition]" for log lines and errors.
 std::string describe(const std::string& topic, int32_t partition);

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# Installs the Debian packages k2k builds and tests with. Idempotent: does nothing
-# when everything is present; uses sudo only when not root.
+# Installs the Debian packages k2k builds and tests with (plus any named as arguments).
+# Idempotent: does nothing when everything is present; uses sudo only when not root.
 set -euo pipefail
 
 packages=(
@@ -8,6 +8,7 @@ packages=(
   librdkafka-dev libcaf-dev libboost-dev libyaml-cpp-dev libconcurrentqueue-dev
   catch2 libspdlog-dev libfmt-dev libcli11-dev nlohmann-json3-dev
   kcat clang libclang-rt-14-dev
+  "$@" # extra packages a target needs (make bench: gnuplot-nox)
 )
 
 missing=()

@@ -1,0 +1,174 @@
+#!/usr/bin/env bash
+# `make bench`: runs every benchmark of bench/ once, on this machine, and writes
+# bench/REPORT.md with the ratios measured in this one run and PNG plots (gnuplot).
+# Usage: tools/bench-report.sh BUILD_DIR
+set -euo pipefail
+build=${1:-build}
+bench="$build/bench"
+out=bench
+data=$(mktemp -d)
+trap 'rm -rf "$data"' EXIT
+export LC_ALL=C
+
+log() { echo "bench-report: $*" >&2; }
+# the value after a label in a benchmark's output line
+field() { grep -F -- "$1" "$2" | head -1 | awk '{print $NF}'; }
+
+cores=$(nproc)
+cpu=$(lscpu 2>/dev/null | sed -n 's/^Model name: *//p' | head -1)
+
+log "replicator throughput vs record size (3 runs, a few minutes)"
+: >"$data/throughput.dat"
+# The 2.0.2 mock keeps ~5 MB per partition: fewer records as they grow.
+for spec in "10 400000" "100 120000" "1000 16000"; do
+  set -- $spec
+  "$bench/replicator_bench" "$2" "$1" >"$data/replicator-$1.txt" 2>/dev/null
+  a=$(field "(a) raw" "$data/replicator-$1.txt")
+  a2=$(field "(a') the same loop" "$data/replicator-$1.txt")
+  b=$(grep -F "(b) kcat" "$data/replicator-$1.txt" | awk '{print $NF}')
+  c=$(field "(c) k2k replicate" "$data/replicator-$1.txt")
+  d=$(field "(d) k2k replicate" "$data/replicator-$1.txt")
+  echo "$1 $a $a2 ${b/n\/a/0} $c $d" >>"$data/throughput.dat"
+done
+
+log "mapping ingest vs raw consume"
+"$bench/mapping_ingest_bench" >"$data/ingest.txt" 2>/dev/null
+log "offset index vs std::map over 10^4..10^7 offsets"
+: >"$data/memory.dat"
+for n in 10000 100000 1000000 10000000; do
+  "$bench/offset_index_bench" "$n" >"$data/index-$n.txt"
+  idx=$(grep -m1 "^OffsetIndex, 1 run" "$data/index-$n.txt" | awk '{print $(NF-1)}')
+  map=$(grep -m1 "^std::map baseline" "$data/index-$n.txt" | awk '{print $(NF-1)}')
+  echo "$n $idx $map" >>"$data/memory.dat"
+done
+log "translation cycle, 1 and 2 scheduler threads"
+"$bench/translation_cycle_bench" 1000 64 1000 2 >"$data/cycle.txt"
+log "commit latency (40 samples)"
+"$bench/commit_latency_bench" 40 "$data/latency.dat" >"$data/latency.txt" 2>/dev/null
+log "migration search"
+"$bench/migrate_bench" >"$data/migrate.txt" 2>/dev/null
+
+log "plots"
+gnuplot <<GNUPLOT
+set terminal pngcairo size 720,420 font ",10"
+set grid
+set key top right
+
+set output "$out/throughput.png"
+set title "Replicator throughput vs record size (mock clusters, $cores cores)"
+set logscale x
+set xlabel "value bytes"
+set ylabel "records/s"
+set xtics (10, 100, 1000)
+plot "$data/throughput.dat" using 1:2 with linespoints title "(a) raw consume->produce", \
+     "" using 1:4 with linespoints title "(b) kcat | kcat", \
+     "" using 1:5 with linespoints title "(c) k2k, headers + mappings", \
+     "" using 1:6 with linespoints title "(d) k2k, exactly-once"
+unset logscale x
+unset xtics
+set xtics
+
+set output "$out/latency.png"
+set title "Source commit -> translated target commit (pollInterval 250 ms)"
+set xlabel "latency (ms)"
+set ylabel "samples"
+binwidth = 25
+bin(x) = binwidth * floor(x / binwidth) + binwidth / 2.0
+set boxwidth binwidth * 0.9
+set style fill solid 0.6
+plot "$data/latency.dat" using (bin(\$1)):(1.0) smooth freq with boxes notitle
+
+set output "$out/memory.png"
+set title "Translation index memory vs replicated offsets (contiguous partition)"
+set logscale xy
+set xlabel "source offsets"
+set ylabel "bytes"
+set style fill empty
+plot "$data/memory.dat" using 1:2 with linespoints title "OffsetIndex (runs)", \
+     "" using 1:3 with linespoints title "std::map per offset (baseline)"
+unset logscale xy
+GNUPLOT
+
+one=$(grep "1 scheduler thread" "$data/cycle.txt" | sed 's/.*(\([0-9]*\) translations.*/\1/')
+two=$(grep "2 scheduler threads" "$data/cycle.txt" | sed 's/.*(\([0-9]*\) translations.*/\1/')
+printf '1 %s\n2 %s\n' "$one" "$two" >"$data/scaling.dat"
+gnuplot <<GNUPLOT
+set terminal pngcairo size 720,420 font ",10"
+set grid
+set output "$out/scaling.png"
+set title "Translation cycle (1,000 groups x 64 partitions) vs scheduler threads"
+set xlabel "CAF scheduler threads"
+set ylabel "translations/s"
+set xrange [0.5:2.5]
+set yrange [0:*]
+set xtics 1
+set boxwidth 0.5
+set style fill solid 0.6
+plot "$data/scaling.dat" using 1:2 with boxes notitle
+GNUPLOT
+
+log "writing $out/REPORT.md"
+{
+  echo "# Benchmark report"
+  echo
+  echo "Machine: $cores cores${cpu:+ ($cpu)}, $(uname -sm), $(date -u +%Y-%m-%d). Produced by"
+  echo '`make bench` (tools/bench-report.sh) in one run; every figure below comes from that run,'
+  echo "and ratios compare measurements taken minutes apart on the same machine. Kafka is"
+  echo "librdkafka 2.0.2's embedded mock cluster (no real broker here), so absolute rates are"
+  echo "the mock's, not a cluster's. What each benchmark does: bench/README.md."
+  echo
+  echo "## Replicator throughput vs record size"
+  echo
+  echo "| value bytes | (a) raw loop | (a') raw + headers | (b) kcat pipe | (c) k2k | (d) k2k EOS | c/a | c/b | d/a |"
+  echo "|---|---|---|---|---|---|---|---|---|"
+  while read -r size a a2 b c d; do
+    awk -v s="$size" -v a="$a" -v a2="$a2" -v b="$b" -v c="$c" -v d="$d" 'BEGIN {
+      printf "| %s | %.0f | %.0f | %s | %.0f | %.0f | %.2f | %s | %.2f |\n", s, a, a2,
+        (b > 0 ? sprintf("%.0f", b) : "n/a"), c, d, c / a, (b > 0 ? sprintf("%.2f", c / b) : "n/a"), d / a }'
+  done <"$data/throughput.dat"
+  echo
+  echo "Targets: c/a ≥ 0.85, c/b ≥ 1 (records/s; steady state for a, a', c, d; b includes start-up)."
+  echo
+  echo '![throughput](throughput.png)'
+  echo
+  echo "## Mapping ingest vs raw consume of the mapping topic"
+  echo
+  echo '```'
+  cat "$data/ingest.txt"
+  echo '```'
+  echo
+  echo "## OffsetIndex vs std::map"
+  echo
+  echo "| source offsets | OffsetIndex bytes (1 run) | std::map bytes | lookups index/map (1 run) |"
+  echo "|---|---|---|---|"
+  for n in 10000 100000 1000000 10000000; do
+    ratio=$(grep -m1 "lookups: index/map" "$data/index-$n.txt" | sed 's/.*= \([0-9.]*\)x,.*/\1/')
+    read -r _ idx map < <(grep "^$n " "$data/memory.dat")
+    echo "| $n | $idx | $map | ${ratio}× |"
+  done
+  echo
+  echo '![memory](memory.png)'
+  echo
+  echo "## Translation cycle scaling over scheduler threads"
+  echo
+  echo '```'
+  cat "$data/cycle.txt"
+  echo '```'
+  echo
+  echo '![scaling](scaling.png)'
+  echo
+  echo "## Commit latency (source commit → translated target commit)"
+  echo
+  echo '```'
+  cat "$data/latency.txt"
+  echo '```'
+  echo
+  echo '![latency](latency.png)'
+  echo
+  echo "## Migration: reads to place one group"
+  echo
+  echo '```'
+  cat "$data/migrate.txt"
+  echo '```'
+} >"$out/REPORT.md"
+log "done: $out/REPORT.md and $out/*.png"

@@ -42,8 +42,11 @@ struct steady_window {
       has90 = true;
     }
   }
+  // 0 (reported as unmeasured) when the window is too short for the 100 ms resolution of
+  // the k2k status: more records are needed then.
   double rate() const {
-    return has90 ? (total * 8 / 10) / std::chrono::duration<double>(t90 - t10).count() : 0;
+    auto seconds = std::chrono::duration<double>(t90 - t10).count();
+    return has90 && seconds >= 0.5 ? (total * 8 / 10) / seconds : 0;
   }
 };
 

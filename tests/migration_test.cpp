@@ -8,6 +8,7 @@
 #include "kafka/admin.hpp"
 #include "kafka/client.hpp"
 #include "kafka/group_offsets.hpp"
+#include "kafka/headers.hpp"
 #include "tools/migration.hpp"
 
 #include <catch2/catch.hpp>
@@ -161,14 +162,8 @@ std::map<int32_t, std::vector<int64_t>> resume_on_target(const two_clusters& c,
     kafka::message_ptr m{rd_kafka_consumer_poll(consumer.get(), 200)};
     if (!m || m->err)
       continue;
-    rd_kafka_headers_t* headers = nullptr;
-    const void* v = nullptr;
-    size_t size = 0;
-    int64_t source = -1;
-    if (!rd_kafka_message_headers(m.get(), &headers) &&
-        !rd_kafka_header_get_last(headers, "k2k_offset", &v, &size))
-      source = *core::parse_decimal({static_cast<const char*>(v), size});
-    read[m->partition].push_back(source);
+    auto source = kafka::header_value(*m, "k2k_offset");
+    read[m->partition].push_back(source ? *core::parse_decimal(*source) : -1);
   }
   rd_kafka_consumer_close(consumer.get());
   return read;

@@ -10,6 +10,7 @@
 #include "kafka/admin.hpp"
 #include "kafka/client.hpp"
 #include "kafka/group_offsets.hpp"
+#include "kafka/headers.hpp"
 #include "tools/http_endpoint.hpp"
 #include "tools/service_metrics.hpp"
 
@@ -175,12 +176,9 @@ TEST_CASE("a consumer resuming on target reads exactly what it had not read on s
     kafka::message_ptr m{rd_kafka_consumer_poll(consumer.get(), 200)};
     if (!m || m->err)
       continue;
-    rd_kafka_headers_t* h = nullptr;
-    const void* v = nullptr;
-    size_t n = 0;
-    REQUIRE_FALSE(rd_kafka_message_headers(m.get(), &h));
-    REQUIRE_FALSE(rd_kafka_header_get_last(h, "k2k_offset", &v, &n));
-    read[m->partition].push_back(*core::parse_decimal({static_cast<const char*>(v), n}));
+    auto source = kafka::header_value(*m, "k2k_offset");
+    REQUIRE(source);
+    read[m->partition].push_back(*core::parse_decimal(*source));
   }
   std::vector<int64_t> expected0, expected1;
   for (int64_t s = 25; s < 80; ++s)

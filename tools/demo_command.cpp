@@ -15,6 +15,7 @@
 #include "kafka/admin.hpp"
 #include "kafka/client.hpp"
 #include "kafka/group_offsets.hpp"
+#include "kafka/headers.hpp"
 #include "kafka/mock_cluster.hpp"
 #include "kafka/partition_reader.hpp"
 #include "tools/commands.hpp"
@@ -51,12 +52,8 @@ const std::vector<std::pair<std::string, int>> translated_groups{{"billing", 400
 const std::string migrated_group = "audit"; // moved once with k2k migrate at the end
 
 std::optional<int64_t> k2k_offset(const rd_kafka_message_t& m) {
-  rd_kafka_headers_t* h = nullptr;
-  const void* value = nullptr;
-  size_t size = 0;
-  if (rd_kafka_message_headers(&m, &h) || rd_kafka_header_get_last(h, "k2k_offset", &value, &size))
-    return std::nullopt;
-  return core::parse_decimal({static_cast<const char*>(value), size});
+  auto value = kafka::header_value(m, "k2k_offset");
+  return value ? core::parse_decimal(*value) : std::nullopt;
 }
 
 // Writes keyed records to source in small waves until stopped; a second writer adds a

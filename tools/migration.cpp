@@ -7,6 +7,7 @@
 #include "kafka/admin.hpp"
 #include "kafka/client.hpp"
 #include "kafka/group_offsets.hpp"
+#include "kafka/headers.hpp"
 #include "kafka/partition_reader.hpp"
 
 #include <spdlog/spdlog.h>
@@ -288,18 +289,8 @@ private:
   // The record's source offset if it was replicated from `topic`[partition].
   std::optional<int64_t> traced_source(const rd_kafka_message_t& m, const std::string& topic,
                                        int32_t partition) {
-    rd_kafka_headers_t* headers = nullptr;
-    if (rd_kafka_message_headers(&m, &headers))
-      return std::nullopt;
-    auto value = [&](const std::string& name) -> std::optional<std::string_view> {
-      const void* v = nullptr;
-      size_t size = 0;
-      if (rd_kafka_header_get_last(headers, name.c_str(), &v, &size))
-        return std::nullopt;
-      return std::string_view{static_cast<const char*>(v), size};
-    };
     const auto& names = config_.tracing_headers;
-    auto offset = value(names.offset);
+    auto offset = kafka::header_value(m, names.offset);
     if (!offset)
       return std::nullopt;
     ++offset_headers_seen_;
@@ -309,8 +300,8 @@ private:
       return std::nullopt;
     }
     // Topic and partition headers may be switched off; where present they must match.
-    auto t = value(names.topic);
-    auto p = value(names.partition);
+    auto t = kafka::header_value(m, names.topic);
+    auto p = kafka::header_value(m, names.partition);
     if ((t && *t != topic) || (p && core::parse_decimal(*p) != partition))
       return std::nullopt;
     return parsed;

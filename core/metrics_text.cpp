@@ -46,6 +46,28 @@ void metrics_text::gauge(const std::string& name, const std::string& help, doubl
   sample(name, "gauge", help, value, labels);
 }
 
+void metrics_text::counters_by(const std::string& name, const std::string& help,
+                               const metric_labels& labels, const std::string& key,
+                               const split_samples& samples) {
+  split(name, "counter", help, labels, key, samples);
+}
+
+void metrics_text::gauges_by(const std::string& name, const std::string& help,
+                             const metric_labels& labels, const std::string& key,
+                             const split_samples& samples) {
+  split(name, "gauge", help, labels, key, samples);
+}
+
+void metrics_text::split(const std::string& name, const std::string& type, const std::string& help,
+                         const metric_labels& labels, const std::string& key,
+                         const split_samples& samples) {
+  for (const auto& [value, x] : samples) {
+    auto l = labels;
+    l.emplace_back(key, value);
+    sample(name, type, help, x, l);
+  }
+}
+
 void metrics_text::sample(const std::string& name, const std::string& type, const std::string& help,
                           double value, const metric_labels& labels) {
   if (described_.insert(name).second) {

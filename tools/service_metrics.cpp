@@ -13,12 +13,10 @@ std::string replication_metrics(const replication::replication_status& s,
             double(s.bytes), p);
   m.counter("k2k_mappings_published_total", "Offset mapping records confirmed on target.",
             double(s.mappings), p);
-  m.counter("k2k_replicator_errors_total", "Errors by kind.", double(s.delivery_errors),
-            {{"pipeline", pipeline}, {"kind", "delivery"}});
-  m.counter("k2k_replicator_errors_total", "Errors by kind.", double(s.rewinds),
-            {{"pipeline", pipeline}, {"kind", "rewind"}});
-  m.counter("k2k_replicator_errors_total", "Errors by kind.", double(s.aborted_transactions),
-            {{"pipeline", pipeline}, {"kind", "aborted_transaction"}});
+  m.counters_by("k2k_replicator_errors_total", "Errors by kind.", p, "kind",
+                {{"delivery", double(s.delivery_errors)},
+                 {"rewind", double(s.rewinds)},
+                 {"aborted_transaction", double(s.aborted_transactions)}});
   m.gauge("k2k_in_flight_records", "Records sent and not yet confirmed.", double(s.in_flight), p);
   m.gauge("k2k_replicator_up", "1 while replicating.",
           s.state == replication::replication_status::phase::running ? 1 : 0, p);
@@ -53,9 +51,6 @@ health_report replication_health(const replication::replication_status& s) {
 std::string offset_mapping_metrics(const actors::service_counters& c, const std::string& pipeline) {
   core::metrics_text m;
   const core::metric_labels p{{"pipeline", pipeline}};
-  auto labelled = [&](const char* key, const char* value) {
-    return core::metric_labels{{"pipeline", pipeline}, {key, value}};
-  };
   m.counter("k2k_mappings_ingested_total", "Mapping records applied to the offset indexes.",
             double(c.mapping_records.load()), p);
   m.counter("k2k_mapping_poison_records_total", "Undecodable mapping records skipped.",
@@ -67,30 +62,25 @@ std::string offset_mapping_metrics(const actors::service_counters& c, const std:
           double(c.mapping_loading.load()), p);
   m.gauge("k2k_mapping_ingest_lag_records", "Records behind the mapping partitions' ends.",
           double(c.mapping_lag.load()), p);
-  m.counter("k2k_translations_total", "Translations of committed source offsets, by outcome.",
-            double(c.translated.load()), labelled("outcome", "translated"));
-  m.counter("k2k_translations_total", "Translations of committed source offsets, by outcome.",
-            double(c.pending.load()), labelled("outcome", "pending"));
-  m.counter("k2k_commits_total", "Target group-partition commits, by result.",
-            double(c.commits_written.load()), labelled("result", "written"));
-  m.counter("k2k_commits_total", "Target group-partition commits, by result.",
-            double(c.commits_unchanged.load()), labelled("result", "unchanged"));
-  m.counter("k2k_guard_rejections_total", "Commits the rewind guard refused, by reason.",
-            double(c.skipped_stale.load()), labelled("reason", "stale"));
-  m.counter("k2k_guard_rejections_total", "Commits the rewind guard refused, by reason.",
-            double(c.skipped_foreign.load()), labelled("reason", "foreign"));
-  m.counter("k2k_offset_mapping_errors_total", "Errors by kind.", double(c.active_group.load()),
-            labelled("kind", "active_group"));
-  m.counter("k2k_offset_mapping_errors_total", "Errors by kind.", double(c.errors.load()),
-            labelled("kind", "kafka"));
-  m.gauge("k2k_actor_mailbox_messages",
-          "Messages waiting in an actor's mailbox (the committer serialises every group's "
-          "commits).",
-          double(c.committer_mailbox.load()), labelled("actor", "committer"));
-  m.gauge("k2k_actor_mailbox_messages",
-          "Messages waiting in an actor's mailbox (the committer serialises every group's "
-          "commits).",
-          double(c.mapping_mailbox_max.load()), labelled("actor", "partition_mapping_max"));
+  m.counters_by(
+      "k2k_translations_total", "Translations of committed source offsets, by outcome.", p,
+      "outcome",
+      {{"translated", double(c.translated.load())}, {"pending", double(c.pending.load())}});
+  m.counters_by("k2k_commits_total", "Target group-partition commits, by result.", p, "result",
+                {{"written", double(c.commits_written.load())},
+                 {"unchanged", double(c.commits_unchanged.load())}});
+  m.counters_by(
+      "k2k_guard_rejections_total", "Commits the rewind guard refused, by reason.", p, "reason",
+      {{"stale", double(c.skipped_stale.load())}, {"foreign", double(c.skipped_foreign.load())}});
+  m.counters_by(
+      "k2k_offset_mapping_errors_total", "Errors by kind.", p, "kind",
+      {{"active_group", double(c.active_group.load())}, {"kafka", double(c.errors.load())}});
+  m.gauges_by("k2k_actor_mailbox_messages",
+              "Messages waiting in an actor's mailbox (the committer serialises every group's "
+              "commits).",
+              p, "actor",
+              {{"committer", double(c.committer_mailbox.load())},
+               {"partition_mapping_max", double(c.mapping_mailbox_max.load())}});
   m.counter("k2k_group_cycles_total", "Completed group translation cycles.",
             double(c.cycles.load()), p);
   return m.str();

@@ -24,3 +24,13 @@ TEST_CASE("metrics text: label values are escaped, fractions kept", "[core][metr
   m.gauge("g", "h", 0.25, {{"reason", "a \"quoted\"\\path\nnext"}});
   CHECK(m.str().find("g{reason=\"a \\\"quoted\\\"\\\\path\\nnext\"} 0.25\n") != std::string::npos);
 }
+
+TEST_CASE("metrics text: a family split by one label", "[core][metrics]") {
+  metrics_text m;
+  m.counters_by("e_total", "Errors by kind.", {{"pipeline", "p"}}, "kind",
+                {{"delivery", 2}, {"rewind", 0}});
+  CHECK(m.str() == "# HELP e_total Errors by kind.\n"
+                   "# TYPE e_total counter\n"
+                   "e_total{pipeline=\"p\",kind=\"delivery\"} 2\n"
+                   "e_total{pipeline=\"p\",kind=\"rewind\"} 0\n");
+}

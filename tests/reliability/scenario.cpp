@@ -1,0 +1,377 @@
+#include "reliability/scenario.hpp"
+
+#include "kafka/admin.hpp"
+#include "kafka/mock_cluster.hpp"
+#include "reliability/child_process.hpp"
+#include "reliability/commit_watch.hpp"
+#include "reliability/source_load.hpp"
+#include "reliability/target_audit.hpp"
+
+#include <spdlog/spdlog.h>
+
+#include <algorithm>
+#include <fstream>
+#include <functional>
+#include <memory>
+#include <random>
+#include <thread>
+
+namespace k2k::reliability {
+
+using namespace std::chrono_literals;
+using clock = std::chrono::steady_clock;
+
+namespace {
+
+const std::string topic = "orders";
+constexpr int partitions = 4;
+const std::string mapping_topic = "__k2k_offset_mappings";
+constexpr int mapping_partitions = 4;
+const std::vector<std::string> app_groups = {"app-a", "app-b", "app-c"};
+const std::string kcat_group = "kcat-app";
+
+namespace fault {
+const std::string source_broker_down = "source broker down";
+const std::string target_broker_down = "target broker down";
+const std::string latency = "added latency";
+const std::string produce_errors = "Produce errors";
+const std::string fetch_errors = "Fetch errors";
+const std::string offset_commit_errors = "OffsetCommit errors";
+const std::string offset_fetch_errors = "OffsetFetch errors";
+const std::string init_producer_id_errors = "InitProducerId errors";
+const std::string end_txn_errors = "EndTxn errors";
+const std::string kill_replicator = "kill -9 replicator";
+const std::string restart_replicator = "restart replicator (SIGTERM)";
+const std::string kill_mapper = "kill -9 offset-mapping worker";
+const std::string zombie = "zombie worker with a stale view";
+const std::string frozen = "frozen worker (SIGSTOP past its session)";
+const std::string rebalance = "mapping-partition rebalance";
+} // namespace fault
+
+std::string pipeline_yaml(bool exactly_once, bool guard) {
+  // Short sessions: the mock notices a killed member only when its session expires.
+  return std::string{"name: reliability\n"
+                     "source:\n"
+                     "  kafka:\n"
+                     "    common: {bootstrap.servers: \"${SOURCE_BOOTSTRAP}\"}\n"
+                     "    consumer: {session.timeout.ms: \"6000\", heartbeat.interval.ms: \"500\"}\n"
+                     "target:\n"
+                     "  kafka:\n"
+                     "    common: {bootstrap.servers: \"${TARGET_BOOTSTRAP}\"}\n"
+                     "    consumer: {session.timeout.ms: \"6000\", heartbeat.interval.ms: \"500\"}\n"
+                     "replication:\n"
+                     "  - source: {topic: [" +
+                     topic +
+                     "]}\n"
+                     "replicator: {reportInterval: 5s, shutdownTimeout: 20s}\n"
+                     "offsetMapping: {partitions: " +
+                     std::to_string(mapping_partitions) +
+                     "}\n"
+                     "groups: {consumerGroups: [app-a, app-b, app-c, " +
+                     kcat_group +
+                     "], pollInterval: 250ms}\n"
+                     "features: {exactlyOnce: "} +
+         (exactly_once ? "enabled" : "disabled") +
+         ", applyMappingsGuard: " + (guard ? "enabled" : "disabled") +
+         "}\n"
+         "metrics: {listen: \"127.0.0.1:0\"}\n";
+}
+
+// The child processes of a scenario, each logging to WORK_DIR/<name>.log.
+struct fleet {
+  const scenario_options& o;
+  std::string config;
+  std::map<std::string, std::string> env;
+  std::vector<std::unique_ptr<child_process>> replicators, mappers;
+
+  std::string log(const std::string& name) const { return o.work_dir + "/" + name + ".log"; }
+
+  std::unique_ptr<child_process> k2k(const std::string& command, const std::string& name,
+                                     const std::map<std::string, std::string>& environment) {
+    return std::make_unique<child_process>(
+        std::vector<std::string>{o.k2k, command, "-c", config}, environment, log(name));
+  }
+  void start_replicator(size_t i) { replicators[i] = k2k("replicate", "replicator-" + std::to_string(i), env); }
+  void start_mapper(size_t i) { mappers[i] = k2k("offset-mapping", "offset-mapping-" + std::to_string(i), env); }
+};
+
+rd_kafka_resp_err_t pick(std::mt19937_64& rng, std::initializer_list<rd_kafka_resp_err_t> errors) {
+  return *(errors.begin() + rng() % errors.size());
+}
+
+} // namespace
+
+const std::vector<std::string>& fault_kinds() {
+  static const std::vector<std::string> kinds = {
+      fault::source_broker_down, fault::target_broker_down,  fault::latency,
+      fault::produce_errors,     fault::fetch_errors,        fault::offset_commit_errors,
+      fault::offset_fetch_errors, fault::init_producer_id_errors, fault::end_txn_errors,
+      fault::kill_replicator,    fault::restart_replicator,  fault::kill_mapper,
+      fault::zombie,             fault::frozen,              fault::rebalance};
+  return kinds;
+}
+
+scenario_result run_scenario(const scenario_options& o) {
+  scenario_result result;
+  result.seed = o.seed;
+  std::mt19937_64 rng{o.seed};
+  bool exactly_once = o.mode.empty() ? rng() % 2 == 1 : o.mode == "exactly-once";
+  result.mode = exactly_once ? "exactly-once" : "at-least-once";
+  auto tally = [&](const std::string& invariant, size_t checks) {
+    result.invariants[invariant].checks += checks;
+  };
+  auto step_label = std::string{"start"};
+  auto report = [&](const violation& v) {
+    ++result.invariants[v.invariant].violations;
+    result.violations.push_back(step_label + ": " + v.invariant + ": " + v.what);
+    spdlog::error("reliability seed {} {}: {}", o.seed, step_label, v.what);
+  };
+
+  kafka::mock_cluster source{3}, target{3}, stale{1};
+  for (auto* c : {&source, &target, &stale})
+    c->create_topic(topic, partitions);
+  target.create_topic(mapping_topic, mapping_partitions);
+
+  std::ofstream(o.work_dir + "/pipeline.yaml") << pipeline_yaml(exactly_once, o.guard);
+  fleet f{o, o.work_dir + "/pipeline.yaml",
+          {{"SOURCE_BOOTSTRAP", source.bootstrap_servers()},
+           {"TARGET_BOOTSTRAP", target.bootstrap_servers()}}, {}, {}};
+  f.replicators.resize(1 + rng() % 2);
+  f.mappers.resize(2);
+
+  std::vector<kafka::topic_partition> tps;
+  for (int32_t p = 0; p < partitions; ++p)
+    tps.emplace_back(topic, p);
+  auto all_groups = app_groups;
+  all_groups.push_back(kcat_group);
+  commit_watch watch{target.bootstrap_servers(), all_groups, tps};
+  target_audit audit{{source.bootstrap_servers(), target.bootstrap_servers(), topic, partitions,
+                      mapping_topic, mapping_partitions, exactly_once}};
+  source_load load{{source.bootstrap_servers(), target.bootstrap_servers(), topic, partitions,
+                    app_groups, 1500, o.seed}};
+  auto kcat = std::make_unique<child_process>(
+      std::vector<std::string>{"/usr/bin/kcat", "-b", source.bootstrap_servers(), "-G",
+                               kcat_group, "-q", "-o", "beginning", "-X",
+                               "auto.commit.interval.ms=200", topic},
+      std::map<std::string, std::string>{}, "/dev/null");
+  for (size_t i = 0; i < f.replicators.size(); ++i)
+    f.start_replicator(i);
+  for (size_t i = 0; i < f.mappers.size(); ++i)
+    f.start_mapper(i);
+
+  auto kinds = o.faults.empty() ? std::set<std::string>(fault_kinds().begin(), fault_kinds().end())
+                                : o.faults;
+  if (!exactly_once)
+    kinds.erase(fault::end_txn_errors); // no transactions to end
+  std::vector<std::string> drawable(kinds.begin(), kinds.end());
+  std::unique_ptr<child_process> zombie, extra;
+  size_t regressions_seen = 0;
+
+  // Every process that should run does; one that exited on its own is a violation.
+  auto ensure_running = [&] {
+    auto revive = [&](std::vector<std::unique_ptr<child_process>>& ps, const char* what,
+                      const std::function<void(size_t)>& start) {
+      for (size_t i = 0; i < ps.size(); ++i)
+        if (!ps[i]->running()) {
+          report({invariant::services, std::string{what} + " " + std::to_string(i) +
+                                           " exited with status " +
+                                           std::to_string(ps[i]->exit_status().value_or(-1)) +
+                                           " on its own (log: " + f.log(std::string{what} + "-" + std::to_string(i)) + ")"});
+          start(i);
+        }
+    };
+    revive(f.replicators, "replicator", [&](size_t i) { f.start_replicator(i); });
+    revive(f.mappers, "offset-mapping", [&](size_t i) { f.start_mapper(i); });
+  };
+  auto check_step = [&] {
+    ensure_running();
+    tally(invariant::services, f.replicators.size() + f.mappers.size());
+    for (const auto& v : audit.check())
+      report(v);
+    tally(invariant::on_target, 1);
+    tally(invariant::mappings, 1);
+    if (exactly_once)
+      tally(invariant::no_duplicates, 1);
+    auto regressions = watch.regressions();
+    for (; regressions_seen < regressions.size(); ++regressions_seen) {
+      const auto& r = regressions[regressions_seen];
+      report({invariant::monotonic, "group " + r.group + " " + r.partition.first + "[" +
+                                        std::to_string(r.partition.second) + "] moved from " +
+                                        std::to_string(r.before.offset) + " (" + r.before.metadata +
+                                        ") back to " + std::to_string(r.after.offset) + " (" +
+                                        r.after.metadata + ")"});
+    }
+  };
+
+  for (int step = 1; step <= o.steps && clock::now() < o.deadline; ++step) {
+    step_label = "step " + std::to_string(step);
+    std::vector<std::function<void()>> reverts;
+    auto hold = o.step_duration;
+    int count = 1 + static_cast<int>(rng() % 2);
+    std::string applied;
+    for (int i = 0; i < count; ++i) {
+      const auto& kind = drawable[rng() % drawable.size()];
+      ++result.faults[kind];
+      applied += (applied.empty() ? "" : ", ") + kind;
+      auto& cluster_for_clients = rng() % 2 ? source : target;
+      auto errors = [&](kafka::mock_cluster& c, int16_t api,
+                        std::initializer_list<rd_kafka_resp_err_t> choices) {
+        std::vector<rd_kafka_resp_err_t> e(1 + rng() % 4);
+        for (auto& x : e)
+          x = pick(rng, choices);
+        c.push_request_errors(api, e);
+        reverts.push_back([&c, api] { c.clear_request_errors(api); });
+      };
+      if (kind == fault::source_broker_down || kind == fault::target_broker_down) {
+        auto& c = kind == fault::source_broker_down ? source : target;
+        int32_t b = 1 + static_cast<int32_t>(rng() % 3);
+        c.broker_down(b);
+        reverts.push_back([&c, b] { c.broker_up(b); });
+      } else if (kind == fault::latency) {
+        int32_t b = 1 + static_cast<int32_t>(rng() % 3);
+        int ms = 50 + static_cast<int>(rng() % 250);
+        cluster_for_clients.set_rtt(b, ms);
+        reverts.push_back([c = &cluster_for_clients, b] { c->set_rtt(b, 0); });
+      } else if (kind == fault::produce_errors) {
+        errors(target, kafka::api_key::produce,
+               {RD_KAFKA_RESP_ERR_NOT_LEADER_FOR_PARTITION, RD_KAFKA_RESP_ERR_REQUEST_TIMED_OUT});
+      } else if (kind == fault::fetch_errors) {
+        errors(cluster_for_clients, kafka::api_key::fetch,
+               {RD_KAFKA_RESP_ERR_NOT_LEADER_FOR_PARTITION, RD_KAFKA_RESP_ERR_REQUEST_TIMED_OUT});
+      } else if (kind == fault::offset_commit_errors) {
+        errors(cluster_for_clients, kafka::api_key::offset_commit,
+               {RD_KAFKA_RESP_ERR_COORDINATOR_NOT_AVAILABLE, RD_KAFKA_RESP_ERR_NOT_COORDINATOR,
+                RD_KAFKA_RESP_ERR_REQUEST_TIMED_OUT});
+      } else if (kind == fault::offset_fetch_errors) {
+        errors(cluster_for_clients, kafka::api_key::offset_fetch,
+               {RD_KAFKA_RESP_ERR_COORDINATOR_LOAD_IN_PROGRESS, RD_KAFKA_RESP_ERR_NOT_COORDINATOR});
+      } else if (kind == fault::init_producer_id_errors) {
+        // They meet the producer of a replicator that starts now.
+        errors(target, kafka::api_key::init_producer_id,
+               {RD_KAFKA_RESP_ERR_COORDINATOR_NOT_AVAILABLE, RD_KAFKA_RESP_ERR_NOT_COORDINATOR});
+        auto i = rng() % f.replicators.size();
+        f.replicators[i]->kill9();
+        f.start_replicator(i);
+      } else if (kind == fault::end_txn_errors) {
+        errors(target, kafka::api_key::end_txn,
+               {RD_KAFKA_RESP_ERR_COORDINATOR_NOT_AVAILABLE, RD_KAFKA_RESP_ERR_NOT_COORDINATOR,
+                RD_KAFKA_RESP_ERR_CONCURRENT_TRANSACTIONS});
+      } else if (kind == fault::kill_replicator) {
+        auto i = rng() % f.replicators.size();
+        f.replicators[i]->kill9();
+        f.start_replicator(i);
+      } else if (kind == fault::restart_replicator) {
+        auto i = rng() % f.replicators.size();
+        auto status = f.replicators[i]->terminate(40s);
+        if (status != 0)
+          report({invariant::services, "replicator " + std::to_string(i) + " did not stop cleanly on SIGTERM (status " +
+                                           (status ? std::to_string(*status) : "none: killed after 40 s") + ")"});
+        f.start_replicator(i);
+      } else if (kind == fault::kill_mapper) {
+        auto i = rng() % f.mappers.size();
+        f.mappers[i]->kill9();
+        f.start_mapper(i);
+      } else if (kind == fault::zombie && !zombie) {
+        // Same pipeline, same mapping consumer group, but it reads the applications'
+        // commits from a cluster where they are as they were two steps ago.
+        auto old = load.commits_as_of(clock::now() - 2 * o.step_duration);
+        auto admin = kafka::make_admin_client({{"bootstrap.servers", stale.bootstrap_servers()}});
+        for (const auto& [group, commits] : old) {
+          std::map<kafka::topic_partition, kafka::committed_offset> c;
+          for (const auto& [tp, offset] : commits)
+            c[tp] = {offset, ""};
+          kafka::alter_group_offsets(admin.get(), group, c, 10s);
+        }
+        auto env = f.env;
+        env["SOURCE_BOOTSTRAP"] = stale.bootstrap_servers();
+        zombie = f.k2k("offset-mapping", "zombie", env);
+        hold = std::max<std::chrono::milliseconds>(hold, 8s); // joins, loads, translates
+        reverts.push_back([&zombie] { zombie.reset(); });   // killed with -9
+      } else if (kind == fault::frozen) {
+        auto i = rng() % f.mappers.size();
+        f.mappers[i]->stop();
+        hold = std::max<std::chrono::milliseconds>(hold, 8s); // past its 6 s session
+        reverts.push_back([&f, i] { f.mappers[i]->resume(); }); // (or its successor: harmless)
+      } else if (kind == fault::rebalance && !extra) {
+        extra = f.k2k("offset-mapping", "offset-mapping-extra", f.env);
+        hold = std::max<std::chrono::milliseconds>(hold, 6s);
+        reverts.push_back([&] {
+          if (extra->terminate(40s) != 0)
+            report({invariant::services, "the extra offset-mapping worker did not stop cleanly"});
+          extra.reset();
+        });
+      }
+    }
+    spdlog::info("reliability seed {} {}: {}", o.seed, step_label, applied);
+    // The faults last this long: a duration of the scenario, not a wait for an event.
+    std::this_thread::sleep_until(clock::now() + hold);
+    for (auto it = reverts.rbegin(); it != reverts.rend(); ++it)
+      (*it)();
+    check_step();
+    result.steps = step;
+  }
+
+  // Quiet: the applications stop, every fault is gone, the services catch up.
+  step_label = "quiet";
+  load.stop();
+  kcat->terminate(30s);
+  ensure_running();
+  std::map<std::string, std::map<kafka::topic_partition, kafka::committed_offset>> final_source;
+  {
+    auto admin = kafka::make_admin_client({{"bootstrap.servers", source.bootstrap_servers()}});
+    for (const auto& g : all_groups) {
+      auto r = kafka::list_group_offsets(admin.get(), g, tps, 30s);
+      if (r)
+        final_source[g] = *r;
+    }
+  }
+  auto deadline = clock::now() + o.quiet_timeout;
+  std::vector<std::string> behind;
+  for (;;) {
+    for (const auto& v : audit.check())
+      report(v);
+    behind.clear();
+    for (int32_t p = 0; p < partitions; ++p)
+      if (audit.replicated(p) < audit.source_end(p))
+        behind.push_back(topic + "[" + std::to_string(p) + "] replicated to " +
+                         std::to_string(audit.replicated(p)) + " of " +
+                         std::to_string(audit.source_end(p)));
+    auto on_target = watch.latest();
+    for (const auto& [g, commits] : final_source)
+      for (const auto& [tp, c] : commits) {
+        auto truth = audit.ground_truth(tp.second, c.offset);
+        auto it = on_target[g].find(tp);
+        auto now = it == on_target[g].end() ? std::string{"none"} : std::to_string(it->second.offset);
+        if (!truth || now != std::to_string(*truth))
+          behind.push_back("group " + g + " " + topic + "[" + std::to_string(tp.second) +
+                           "]: source commit " + std::to_string(c.offset) + ", target commit " +
+                           now + ", ground truth " + (truth ? std::to_string(*truth) : "none yet"));
+      }
+    if (behind.empty() || clock::now() > deadline)
+      break;
+    std::this_thread::sleep_until(clock::now() + 200ms); // the services' own pace
+  }
+  size_t compared = 0;
+  for (const auto& [g, commits] : final_source)
+    compared += commits.size();
+  tally(invariant::ground_truth, compared);
+  for (const auto& b : behind)
+    report({invariant::ground_truth, "after " + std::to_string(o.quiet_timeout.count()) + " s quiet: " + b});
+  check_step();
+
+  for (auto* ps : {&f.replicators, &f.mappers})
+    for (size_t i = 0; i < ps->size(); ++i) {
+      auto status = (*ps)[i]->terminate(40s);
+      if (status != 0)
+        report({invariant::services, std::string{ps == &f.replicators ? "replicator " : "offset-mapping "} +
+                                         std::to_string(i) + " exited " +
+                                         (status ? std::to_string(*status) : "only to SIGKILL") +
+                                         " on SIGTERM"});
+    }
+  result.source_records = load.produced();
+  result.target_commit_changes = watch.changes();
+  tally(invariant::monotonic, watch.reads());
+  return result;
+}
+
+} // namespace k2k::reliability

@@ -1,8 +1,6 @@
 #include "actors/committer.hpp"
 
 #include "core/guard.hpp"
-#include "kafka/admin.hpp"
-#include "kafka/group_offsets.hpp"
 
 #include <caf/all.hpp>
 #include <spdlog/spdlog.h>
@@ -14,7 +12,7 @@ using namespace std::chrono_literals;
 committer_actor::behavior_type committer(committer_actor::stateful_pointer<committer_state> self,
                                          config::pipeline_config cfg,
                                          std::shared_ptr<service_counters> counters) {
-  self->state.admin = kafka::make_admin_client(cfg.target.kafka.for_admin());
+  self->state.groups = std::make_unique<kafka::group_client_pool>(cfg.target.kafka.for_consumer());
   if (!cfg.features.apply_mappings_guard)
     spdlog::warn("offset-mapping: features.applyMappingsGuard is DISABLED: target commits may "
                  "move backwards; use this only for troubleshooting or a full reset");
@@ -23,12 +21,12 @@ committer_actor::behavior_type committer(committer_actor::stateful_pointer<commi
           const std::vector<commit_entry>& entries) -> commit_report {
         commit_report report;
         counters->committer_mailbox = static_cast<int64_t>(self->mailbox().size());
-        auto* admin = self->state.admin.get();
+        auto& client = (*self->state.groups)[group];
         const auto& prefix = cfg.groups.offset_guard_prefix;
         std::vector<kafka::topic_partition> partitions;
         for (const auto& e : entries)
           partitions.emplace_back(e.target_topic, e.target_partition);
-        auto current = kafka::list_group_offsets(admin, group, partitions, 10s);
+        auto current = client.committed(partitions, 10s);
         if (!current) {
           ++counters->errors;
           report.error = current.error().message;
@@ -80,7 +78,7 @@ committer_actor::behavior_type committer(committer_actor::stateful_pointer<commi
         counters->skipped_foreign += static_cast<uint64_t>(report.foreign);
         if (writes.empty())
           return report;
-        auto written = kafka::alter_group_offsets(admin, group, writes, 10s);
+        auto written = client.commit(writes);
         if (!written) {
           if (written.error().code == ec::active_group) {
             report.active_group = true;

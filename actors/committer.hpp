@@ -3,7 +3,7 @@
 #include "actors/actors.hpp"
 #include "actors/service_counters.hpp"
 #include "config/config.hpp"
-#include "kafka/handles.hpp"
+#include "kafka/group_client.hpp"
 
 #include <memory>
 #include <set>
@@ -13,11 +13,11 @@ namespace k2k::actors {
 
 struct committer_state {
   static inline const char* name = "committer";
-  kafka::handle_ptr admin;
+  std::unique_ptr<kafka::group_client_pool> groups; // not the admin API: kafka/group_client.hpp
   std::set<std::string> noted; // skips already logged, so a steady state logs once
 };
 
-// Spawn detached: it blocks on the target cluster's admin API. The only writer of group
+// Spawn detached: it blocks on the target cluster. The only writer of group
 // offsets on target: reads the current commits, applies the guard, writes in one request.
 committer_actor::behavior_type committer(committer_actor::stateful_pointer<committer_state> self,
                                          config::pipeline_config cfg,

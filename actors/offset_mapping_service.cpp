@@ -52,7 +52,7 @@ struct offset_mapping_service::impl {
 
   impl(caf::actor_system& sys, config::pipeline_config c) : system(sys), cfg(std::move(c)) {
     registry = system.spawn(mapping_registry);
-    source = system.spawn<caf::detached>(source_offsets, cfg.source.kafka.for_admin());
+    source = system.spawn<caf::detached>(source_offsets, cfg.source.kafka.for_consumer());
     committer_handle = system.spawn<caf::detached>(committer, cfg, counters);
     const auto& sel = cfg.groups.consumer_groups;
     if (sel.regex.empty()) {

@@ -1,8 +1,6 @@
 #include "actors/source_offsets.hpp"
 
 #include "actors/error.hpp"
-#include "kafka/admin.hpp"
-#include "kafka/group_offsets.hpp"
 
 #include <caf/all.hpp>
 
@@ -12,15 +10,15 @@ using namespace std::chrono_literals;
 
 source_offsets_actor::behavior_type
 source_offsets(source_offsets_actor::stateful_pointer<source_offsets_state> self,
-               kafka::properties admin_props) {
-  self->state.admin = kafka::make_admin_client(std::move(admin_props));
+               kafka::properties consumer_props) {
+  self->state.groups = std::make_unique<kafka::group_client_pool>(std::move(consumer_props));
   return {
       [=](fetch_atom, const std::string& group,
           const std::vector<source_commit>& wanted) -> caf::result<std::vector<source_commit>> {
         std::vector<kafka::topic_partition> partitions;
         for (const auto& w : wanted)
           partitions.emplace_back(w.topic, w.partition);
-        auto committed = kafka::list_group_offsets(self->state.admin.get(), group, partitions, 10s);
+        auto committed = (*self->state.groups)[group].committed(partitions, 10s);
         if (!committed)
           return make_error(committed.error());
         std::vector<source_commit> out;

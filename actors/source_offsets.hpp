@@ -1,19 +1,19 @@
 #pragma once
 
 #include "actors/actors.hpp"
-#include "kafka/handles.hpp"
+#include "kafka/group_client.hpp"
 #include "kafka/properties.hpp"
 
 namespace k2k::actors {
 
 struct source_offsets_state {
   static inline const char* name = "source_offsets";
-  kafka::handle_ptr admin;
+  std::unique_ptr<kafka::group_client_pool> groups; // not the admin API: kafka/group_client.hpp
 };
 
-// Spawn detached: it blocks on the source cluster's admin API.
+// Spawn detached: it blocks on the source cluster.
 source_offsets_actor::behavior_type
 source_offsets(source_offsets_actor::stateful_pointer<source_offsets_state> self,
-               kafka::properties admin_props);
+               kafka::properties consumer_props);
 
 } // namespace k2k::actors

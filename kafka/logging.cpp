@@ -12,7 +12,11 @@ void log_line(const rd_kafka_t* rk, int level, const char* facility, const char*
              : level == 4 ? spdlog::level::warn
              : level <= 6 ? spdlog::level::info
                           : spdlog::level::debug;
-  spdlog::log(lvl, "rdkafka {} {}: {}", rd_kafka_name(rk), facility, line);
+  // A program can give librdkafka's lines a logger of their own, named "rdkafka".
+  if (auto own = spdlog::get("rdkafka"))
+    own->log(lvl, "rdkafka {} {}: {}", rd_kafka_name(rk), facility, line);
+  else
+    spdlog::log(lvl, "rdkafka {} {}: {}", rd_kafka_name(rk), facility, line);
 }
 
 } // namespace

@@ -1,6 +1,8 @@
 #include "reliability/commit_watch.hpp"
 
-#include "kafka/admin.hpp"
+#include "kafka/group_client.hpp"
+
+#include <memory>
 
 namespace k2k::reliability {
 
@@ -21,12 +23,16 @@ commit_watch::~commit_watch() {
 }
 
 void commit_watch::run() {
-  auto admin = kafka::make_admin_client({{"bootstrap.servers", bootstrap_}});
+  // Consumer handles, not the admin API: see kafka/group_client.hpp.
+  std::map<std::string, std::unique_ptr<kafka::group_client>> clients;
+  for (const auto& group : groups_)
+    clients[group] = std::make_unique<kafka::group_client>(
+        kafka::properties{{"bootstrap.servers", bootstrap_}}, group);
   std::unique_lock lock{mutex_};
   while (!stopping_) {
     for (const auto& group : groups_) {
       lock.unlock();
-      auto read = kafka::list_group_offsets(admin.get(), group, partitions_, 5s);
+      auto read = clients[group]->committed(partitions_, 5s);
       lock.lock();
       if (!read) // brokers down or errors injected: read again next round
         continue;

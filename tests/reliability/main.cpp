@@ -4,6 +4,7 @@
 #include "reliability/target_audit.hpp"
 
 #include <CLI/CLI.hpp>
+#include <spdlog/sinks/stdout_color_sinks.h>
 #include <spdlog/spdlog.h>
 
 #include <cstdio>
@@ -32,6 +33,8 @@ int main(int argc, char** argv) {
   app.add_option("--max-minutes", max_minutes,
                  "no new scenario or step starts after this (each still ends quiet and checked)")
       ->capture_default_str();
+  app.add_option("--rate", o.records_per_second, "records per second produced on source")
+      ->capture_default_str();
   app.add_option("--faults", faults, "only these fault kinds (names as in the table)");
   app.add_option("--guard", guard, "features.applyMappingsGuard")
       ->check(CLI::IsMember({"enabled", "disabled"}))
@@ -58,6 +61,9 @@ int main(int argc, char** argv) {
     work_dir = mkdtemp(tmpl);
   }
   spdlog::set_pattern("%H:%M:%S.%e %^%l%$ %v");
+  // The runner's own clients meet the faults it injects: their librdkafka lines are noise
+  // here (the services' logs are in the work dir).
+  spdlog::stderr_color_mt("rdkafka")->set_level(spdlog::level::off);
 
   std::vector<scenario_result> results;
   auto first_seed = o.seed;

@@ -1,6 +1,6 @@
 #include "reliability/scenario.hpp"
 
-#include "kafka/admin.hpp"
+#include "kafka/group_client.hpp"
 #include "kafka/mock_cluster.hpp"
 #include "reliability/child_process.hpp"
 #include "reliability/commit_watch.hpp"
@@ -148,7 +148,7 @@ scenario_result run_scenario(const scenario_options& o) {
   target_audit audit{{source.bootstrap_servers(), target.bootstrap_servers(), topic, partitions,
                       mapping_topic, mapping_partitions, exactly_once}};
   source_load load{{source.bootstrap_servers(), target.bootstrap_servers(), topic, partitions,
-                    app_groups, 1500, o.seed}};
+                    app_groups, o.records_per_second, o.seed}};
   auto kcat = std::make_unique<child_process>(
       std::vector<std::string>{"/usr/bin/kcat", "-b", source.bootstrap_servers(), "-G",
                                kcat_group, "-q", "-o", "beginning", "-X",
@@ -184,6 +184,7 @@ scenario_result run_scenario(const scenario_options& o) {
     revive(f.mappers, "offset-mapping", [&](size_t i) { f.start_mapper(i); });
   };
   auto check_step = [&] {
+    auto started = clock::now();
     ensure_running();
     tally(invariant::services, f.replicators.size() + f.mappers.size());
     for (const auto& v : audit.check())
@@ -201,11 +202,16 @@ scenario_result run_scenario(const scenario_options& o) {
                                         ") back to " + std::to_string(r.after.offset) + " (" +
                                         r.after.metadata + ")"});
     }
+    spdlog::info("reliability seed {} {}: checked in {} ms ({} target records, {} mappings)", o.seed,
+                 step_label,
+                 std::chrono::duration_cast<std::chrono::milliseconds>(clock::now() - started).count(),
+                 audit.target_records(), audit.mappings_checked());
   };
 
   for (int step = 1; step <= o.steps && clock::now() < o.deadline; ++step) {
     step_label = "step " + std::to_string(step);
     std::vector<std::function<void()>> reverts;
+    std::set<std::pair<kafka::mock_cluster*, int32_t>> down;
     auto hold = o.step_duration;
     int count = 1 + static_cast<int>(rng() % 2);
     std::string applied;
@@ -225,8 +231,15 @@ scenario_result run_scenario(const scenario_options& o) {
       if (kind == fault::source_broker_down || kind == fault::target_broker_down) {
         auto& c = kind == fault::source_broker_down ? source : target;
         int32_t b = 1 + static_cast<int32_t>(rng() % 3);
-        c.broker_down(b);
-        reverts.push_back([&c, b] { c.broker_up(b); });
+        // Down twice then up twice would make the mock bind the broker's port twice (it
+        // asserts): a broker already down stays down once.
+        if (down.insert({&c, b}).second) {
+          c.broker_down(b);
+          reverts.push_back([&c, b, &down] {
+            c.broker_up(b);
+            down.erase({&c, b});
+          });
+        }
       } else if (kind == fault::latency) {
         int32_t b = 1 + static_cast<int32_t>(rng() % 3);
         int ms = 50 + static_cast<int>(rng() % 250);
@@ -275,12 +288,11 @@ scenario_result run_scenario(const scenario_options& o) {
         // Same pipeline, same mapping consumer group, but it reads the applications'
         // commits from a cluster where they are as they were two steps ago.
         auto old = load.commits_as_of(clock::now() - 2 * o.step_duration);
-        auto admin = kafka::make_admin_client({{"bootstrap.servers", stale.bootstrap_servers()}});
         for (const auto& [group, commits] : old) {
           std::map<kafka::topic_partition, kafka::committed_offset> c;
           for (const auto& [tp, offset] : commits)
             c[tp] = {offset, ""};
-          kafka::alter_group_offsets(admin.get(), group, c, 10s);
+          kafka::group_client{{{"bootstrap.servers", stale.bootstrap_servers()}}, group}.commit(c);
         }
         auto env = f.env;
         env["SOURCE_BOOTSTRAP"] = stale.bootstrap_servers();
@@ -318,9 +330,8 @@ scenario_result run_scenario(const scenario_options& o) {
   ensure_running();
   std::map<std::string, std::map<kafka::topic_partition, kafka::committed_offset>> final_source;
   {
-    auto admin = kafka::make_admin_client({{"bootstrap.servers", source.bootstrap_servers()}});
     for (const auto& g : all_groups) {
-      auto r = kafka::list_group_offsets(admin.get(), g, tps, 30s);
+      auto r = kafka::group_client{{{"bootstrap.servers", source.bootstrap_servers()}}, g}.committed(tps, 30s);
       if (r)
         final_source[g] = *r;
     }

@@ -21,6 +21,7 @@ struct scenario_options {
   std::chrono::milliseconds step_duration{3000};
   std::chrono::seconds quiet_timeout{120};
   std::set<std::string> faults; // kinds to draw from; empty: all
+  int records_per_second = 300; // the mock keeps ~5 MB per partition: keep scenarios under it
   bool guard = true;            // features.applyMappingsGuard
   std::string mode;             // "at-least-once", "exactly-once", empty: from the seed
   std::chrono::steady_clock::time_point deadline = std::chrono::steady_clock::time_point::max();

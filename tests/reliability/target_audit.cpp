@@ -19,6 +19,7 @@ kafka::handle_ptr make_reader(const std::string& bootstrap) {
                                {"enable.partition.eof", "true"},
                                {"enable.auto.commit", "false"},
                                {"isolation.level", "read_committed"},
+                               {"auto.offset.reset", "error"}, // never skip what it missed
                                {"fetch.wait.max.ms", "10"}});
 }
 
@@ -92,11 +93,12 @@ std::vector<violation> target_audit::check() {
              },
              next);
   }
+  std::vector<bool> target_read(o_.partitions, false);
   for (int32_t p = 0; p < o_.partitions; ++p) {
     int64_t next;
     auto& target = target_[p];
     bool deferred = false; // the rest waits for the next check (and its source read)
-    read_new(target_reader_.get(), o_.topic, p, static_cast<int64_t>(target.size()),
+    bool read = read_new(target_reader_.get(), o_.topic, p, static_cast<int64_t>(target.size()),
              [&](const rd_kafka_message_t& m) {
                if (deferred)
                  return;
@@ -132,8 +134,11 @@ std::vector<violation> target_audit::check() {
                target.push_back(std::move(c));
              },
              next);
+    target_read[p] = read;
   }
   for (int32_t p = 0; p < o_.partitions; ++p) {
+    if (!target_read[p])
+      continue; // the faults kept this read short: checked next time
     // Every mapping points at the copy of the record it names.
     auto& pending = unchecked_[p];
     auto still = pending.begin();

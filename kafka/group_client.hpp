@@ -1,0 +1,46 @@
+// Reading and writing one group's committed offsets through a consumer handle of that group
+// that never joins it (OffsetFetch / OffsetCommit with no generation), instead of the admin
+// API. librdkafka 2.0.2's coordinator-bound admin calls (ListConsumerGroupOffsets,
+// AlterConsumerGroupOffsets) can abort the whole process with
+// "rd_kafka_enq_once_del_source_return: Assertion `eonce->refcnt > 0'" when the coordinator's
+// connection drops mid-request (librdkafka issues #3663, #4605); the consumer's own commit
+// path does not have that bug. One handle per group: for a few long-lived groups.
+#pragma once
+
+#include "core/error.hpp"
+#include "kafka/group_offsets.hpp"
+#include "kafka/properties.hpp"
+
+#include <memory>
+
+namespace k2k::kafka {
+
+class group_client {
+public:
+  group_client(properties props, const std::string& group);
+
+  result<std::map<topic_partition, committed_offset>>
+  committed(const std::vector<topic_partition>& partitions, std::chrono::milliseconds timeout);
+
+  // A group with live members is refused by the broker: ec::active_group.
+  result<std::map<topic_partition, alter_outcome>>
+  commit(const std::map<topic_partition, committed_offset>& offsets);
+
+private:
+  std::string group_;
+  handle_ptr consumer_;
+};
+
+// One group_client per group, made on first use and kept (a service translates the same
+// groups cycle after cycle).
+class group_client_pool {
+public:
+  explicit group_client_pool(properties props) : props_(std::move(props)) {}
+  group_client& operator[](const std::string& group);
+
+private:
+  properties props_;
+  std::map<std::string, std::unique_ptr<group_client>> clients_;
+};
+
+} // namespace k2k::kafka

@@ -3,7 +3,7 @@ BUILD ?= build
 JOBS  ?= $(shell nproc)
 CMAKE_FLAGS ?= -DCMAKE_BUILD_TYPE=RelWithDebInfo
 
-.PHONY: all deps configure build test demo fuzz bench clean
+.PHONY: all deps configure build test demo fuzz bench reliability clean
 
 all: build
 
@@ -29,6 +29,17 @@ demo: build
 bench: build
 	@tools/install-deps.sh gnuplot-nox
 	@tools/bench-report.sh $(BUILD)
+
+# Seeded fault-injection scenarios over the real processes (docs/reliability.md): a new random
+# seed each run unless RELIABILITY_SEED is given; every scenario's seed is printed for replay.
+RELIABILITY_SCENARIOS ?= 8
+RELIABILITY_STEPS ?= 10
+RELIABILITY_MINUTES ?= 30
+RELIABILITY_SEED ?=
+reliability: build
+	@$(BUILD)/tests/k2k_reliability --k2k $(BUILD)/k2k --scenarios $(RELIABILITY_SCENARIOS) \
+	  --steps $(RELIABILITY_STEPS) --max-minutes $(RELIABILITY_MINUTES) \
+	  $(if $(RELIABILITY_SEED),--seed $(RELIABILITY_SEED))
 
 # libFuzzer over tests/fuzz (clang): each target FUZZ_SECONDS (or FUZZ_LIMIT), starting from its checked-in
 # corpus; new interesting inputs land in $(FUZZ_BUILD)/corpus, crashes in $(FUZZ_BUILD).

@@ -10,6 +10,18 @@
 
 namespace k2k::kafka {
 
+namespace {
+
+// A reader used for one partition after another can still hand out a record or event of an
+// earlier assignment (an end-of-partition most of all, which would end this read early).
+bool stale(const rd_kafka_message_t& m, const std::string& topic, int32_t partition, int64_t from) {
+  if (!m.rkt)
+    return false; // a client-wide error: not tied to a partition
+  return m.partition != partition || topic != rd_kafka_topic_name(m.rkt) || m.offset < from;
+}
+
+} // namespace
+
 bool scan_partition(rd_kafka_t* reader, const std::string& topic, int32_t partition, int64_t from,
                     int64_t until, const std::function<void(const rd_kafka_message_t&)>& on_record,
                     std::chrono::milliseconds deadline) {
@@ -22,7 +34,7 @@ bool scan_partition(rd_kafka_t* reader, const std::string& topic, int32_t partit
   bool done = false;
   while (!done && std::chrono::steady_clock::now() < end) {
     message_ptr m{rd_kafka_consumer_poll(reader, 100)};
-    if (!m)
+    if (!m || stale(*m, topic, partition, from))
       continue;
     if (m->err == RD_KAFKA_RESP_ERR__PARTITION_EOF) {
       done = true;
@@ -59,6 +71,8 @@ result<int64_t> read_records(rd_kafka_t* reader, const std::string& topic, int32
     }
     message_ptr m{rd_kafka_consumer_poll(reader, 100)};
     if (!m)
+      continue;
+    if (stale(*m, topic, partition, from))
       continue;
     if (m->err == RD_KAFKA_RESP_ERR__PARTITION_EOF) {
       end = std::max(end, m->offset);

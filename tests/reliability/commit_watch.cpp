@@ -49,8 +49,9 @@ void commit_watch::run() {
         known[tp] = now;
       }
     }
-    // Round after round; the pause only lets the stop request in.
-    wake_.wait_for(lock, 10ms, [this] { return stopping_; });
+    // Round after round, with a breath between rounds so the watcher does not crowd out the
+    // services on a small machine; a commit that stands for less than a round can be missed.
+    wake_.wait_for(lock, 25ms, [this] { return stopping_; });
   }
 }
 

@@ -4,6 +4,7 @@
 #include "reliability/target_audit.hpp"
 
 #include <CLI/CLI.hpp>
+#include <fmt/format.h>
 #include <spdlog/sinks/stdout_color_sinks.h>
 #include <spdlog/spdlog.h>
 
@@ -110,10 +111,20 @@ int main(int argc, char** argv) {
   for (const auto& r : results)
     for (const auto& v : r.violations)
       std::printf("seed %llu %s\n", static_cast<unsigned long long>(r.seed), v.c_str());
-  std::printf("\n%zu violations. Replay a scenario: %s --k2k %s --seed SEED --steps %d "
-              "--step-seconds %g%s (the seed fixes the faults and their order; timing varies). "
-              "Logs: %s\n",
-              violations, argv[0], o.k2k.c_str(), o.steps, step_seconds,
-              o.guard ? "" : " --guard disabled", work_dir.c_str());
+  std::string replay = std::string{argv[0]} + " --k2k " + o.k2k + " --steps " +
+                       std::to_string(o.steps) + " --step-seconds " + fmt::format("{}", step_seconds) +
+                       " --rate " + std::to_string(o.records_per_second);
+  if (!o.guard)
+    replay += " --guard disabled";
+  for (const auto& k : faults)
+    replay += " --faults '" + k + "'";
+  if (!o.mode.empty())
+    replay += " --mode " + o.mode;
+  std::printf("\n%zu violations (logs in %s)\n", violations, work_dir.c_str());
+  for (const auto& r : results)
+    if (r.violated())
+      std::printf("replay seed %llu: %s --seed %llu\n", static_cast<unsigned long long>(r.seed),
+                  replay.c_str(), static_cast<unsigned long long>(r.seed));
+  std::printf("(a seed fixes the mode, the faults and their order; timing varies)\n");
   return violations == 0 ? 0 : 1;
 }

@@ -217,8 +217,7 @@ scenario_result run_scenario(const scenario_options& o) {
     std::string applied;
     for (int i = 0; i < count; ++i) {
       const auto& kind = drawable[rng() % drawable.size()];
-      ++result.faults[kind];
-      applied += (applied.empty() ? "" : ", ") + kind;
+      bool injected = true;
       auto& cluster_for_clients = rng() % 2 ? source : target;
       auto errors = [&](kafka::mock_cluster& c, int16_t api,
                         std::initializer_list<rd_kafka_resp_err_t> choices) {
@@ -233,7 +232,8 @@ scenario_result run_scenario(const scenario_options& o) {
         int32_t b = 1 + static_cast<int32_t>(rng() % 3);
         // Down twice then up twice would make the mock bind the broker's port twice (it
         // asserts): a broker already down stays down once.
-        if (down.insert({&c, b}).second) {
+        injected = down.insert({&c, b}).second;
+        if (injected) {
           c.broker_down(b);
           reverts.push_back([&c, b, &down] {
             c.broker_up(b);
@@ -284,7 +284,10 @@ scenario_result run_scenario(const scenario_options& o) {
         auto i = rng() % f.mappers.size();
         f.mappers[i]->kill9();
         f.start_mapper(i);
-      } else if (kind == fault::zombie && !zombie) {
+      } else if (kind == fault::zombie) {
+        injected = !zombie;
+        if (!injected)
+          continue;
         // Same pipeline, same mapping consumer group, but it reads the applications'
         // commits from a cluster where they are as they were two steps ago.
         auto old = load.commits_as_of(clock::now() - 2 * o.step_duration);
@@ -304,7 +307,10 @@ scenario_result run_scenario(const scenario_options& o) {
         f.mappers[i]->stop();
         hold = std::max<std::chrono::milliseconds>(hold, 8s); // past its 6 s session
         reverts.push_back([&f, i] { f.mappers[i]->resume(); }); // (or its successor: harmless)
-      } else if (kind == fault::rebalance && !extra) {
+      } else if (kind == fault::rebalance) {
+        injected = !extra;
+        if (!injected)
+          continue;
         extra = f.k2k("offset-mapping", "offset-mapping-extra", f.env);
         hold = std::max<std::chrono::milliseconds>(hold, 6s);
         reverts.push_back([&] {
@@ -313,8 +319,13 @@ scenario_result run_scenario(const scenario_options& o) {
           extra.reset();
         });
       }
+      if (injected) {
+        ++result.faults[kind];
+        applied += (applied.empty() ? "" : ", ") + kind;
+      }
     }
     spdlog::info("reliability seed {} {}: {}", o.seed, step_label, applied);
+    result.steps_faults.push_back(applied);
     // The faults last this long: a duration of the scenario, not a wait for an event.
     std::this_thread::sleep_until(clock::now() + hold);
     for (auto it = reverts.rbegin(); it != reverts.rend(); ++it)

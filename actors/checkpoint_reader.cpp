@@ -12,6 +12,7 @@
 namespace k2k::replication {
 
 std::map<std::string, int64_t> read_checkpoints(kafka::properties props, const std::string& topic,
+                                                const std::string& pipeline,
                                                 checkpoint_request wanted) {
   props["enable.auto.commit"] = "false";
   props["enable.partition.eof"] = "true";
@@ -41,6 +42,9 @@ std::map<std::string, int64_t> read_checkpoints(kafka::properties props, const s
                            kafka::describe(topic, mp), m.offset, decoded.error().message);
               return;
             }
+            // Another pipeline's progress is not ours (version 1 records name none: ours).
+            if (!decoded->pipeline.empty() && decoded->pipeline != pipeline)
+              return;
             in_window[key] = decoded->source_next.value; // later records overwrite
           });
       if (!complete)

@@ -14,10 +14,12 @@ namespace k2k::replication {
 // mapping partition -> the mapping keys ("topic/partition") wanted from it.
 using checkpoint_request = std::map<int32_t, std::set<std::string>>;
 
-// key -> src_next of its newest mapping; keys without any mapping are absent.
-// Throws std::runtime_error when a mapping partition cannot be read.
+// key -> src_next of the newest mapping `pipeline` published (or a version 1 record, which
+// names no pipeline); keys without one are absent. Throws std::runtime_error when a mapping
+// partition cannot be read.
 std::map<std::string, int64_t> read_checkpoints(kafka::properties consumer_props,
                                                 const std::string& mapping_topic,
+                                                const std::string& pipeline,
                                                 checkpoint_request wanted);
 
 } // namespace k2k::replication

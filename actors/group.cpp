@@ -65,8 +65,11 @@ group_actor::behavior_type group(group_actor::stateful_pointer<group_state> self
                                       [=](const translation_reply& r) {
                                         auto outcome =
                                             static_cast<core::translation_outcome>(r.outcome);
-                                        if (outcome == core::translation_outcome::pending ||
-                                            outcome == core::translation_outcome::nothing_known) {
+                                        if (!r.conflict.empty()) {
+                                          // counted and logged by the partition actor
+                                        } else if (outcome == core::translation_outcome::pending ||
+                                                   outcome ==
+                                                       core::translation_outcome::nothing_known) {
                                           ++counters->pending;
                                         } else {
                                           ++counters->translated;

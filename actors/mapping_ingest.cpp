@@ -108,15 +108,18 @@ struct mapping_ingest::impl : kafka::rebalance_listener {
             partition_mapping,
             index_retention{static_cast<size_t>(cfg.offset_mapping.max_runs_per_partition),
                             cfg.offset_mapping.max_run_age},
-            counters);
+            counters, cfg.error_handling.on_multiple_target_committed_offsets);
         caf::anon_send(registry, register_atom::value, rec.source_topic, rec.source_partition, mp,
                        mapping);
         it = partitions.emplace(key, routed{mapping, mp, std::nullopt}).first;
       }
       auto& pending = it->second.pending;
+      if (pending && pending->pipeline != rec.pipeline)
+        flush(); // one update speaks for one pipeline
       if (!pending) {
         pending = mapping_update{
-            mp, m.offset, rec.target_topic, rec.target_partition, rec.source_next.value, {}};
+            rec.pipeline,          mp, m.offset, rec.target_topic, rec.target_partition,
+            rec.source_next.value, {}};
         dirty.push_back(&it->second);
       }
       pending->mapping_offset = m.offset;

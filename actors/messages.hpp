@@ -50,6 +50,7 @@ struct offset_mapping_status {
 
 // One decoded mapping record and where in the mapping topic it was read.
 struct mapping_update {
+  std::string pipeline; // who replicated (empty: a version 1 mapping record)
   int32_t mapping_partition = 0;
   int64_t mapping_offset = 0;
   std::string target_topic;
@@ -66,6 +67,7 @@ struct translation_reply {
   int32_t target_partition = 0;
   int32_t mapping_partition = 0;
   int64_t mapping_position = 0; // mapping-topic position applied when deciding
+  std::string conflict;         // set: pipelines disagree, nothing to commit (onMultiple... fail)
 };
 
 // A committed offset of a group on the source cluster.
@@ -97,14 +99,14 @@ struct commit_report {
 
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, mapping_update& x) {
-  return f(caf::meta::type_name("mapping_update"), x.mapping_partition, x.mapping_offset,
-           x.target_topic, x.target_partition, x.source_next, x.runs);
+  return f(caf::meta::type_name("mapping_update"), x.pipeline, x.mapping_partition,
+           x.mapping_offset, x.target_topic, x.target_partition, x.source_next, x.runs);
 }
 
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, translation_reply& x) {
   return f(caf::meta::type_name("translation_reply"), x.outcome, x.target_offset, x.target_topic,
-           x.target_partition, x.mapping_partition, x.mapping_position);
+           x.target_partition, x.mapping_partition, x.mapping_position, x.conflict);
 }
 
 template <class Inspector> typename Inspector::result_type inspect(Inspector& f, source_commit& x) {

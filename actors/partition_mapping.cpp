@@ -3,44 +3,108 @@
 #include "core/translation.hpp"
 
 #include <caf/all.hpp>
+#include <spdlog/spdlog.h>
 
 #include <chrono>
 
 namespace k2k::actors {
 
+namespace {
+
+bool committable(core::translation_outcome o) {
+  return o != core::translation_outcome::pending && o != core::translation_outcome::nothing_known;
+}
+
+std::string name_of(const std::string& pipeline) {
+  return pipeline.empty() ? "(unnamed, format 1)" : pipeline;
+}
+
+} // namespace
+
 partition_mapping_actor::behavior_type
 partition_mapping(partition_mapping_actor::stateful_pointer<partition_mapping_state> self,
-                  index_retention retention, std::shared_ptr<service_counters> counters) {
+                  index_retention retention, std::shared_ptr<service_counters> counters,
+                  config::on_error on_multiple_pipelines) {
   return {
       [=](apply_atom, const mapping_update& u) {
         counters->sample_mapping_mailbox(static_cast<int64_t>(self->mailbox().size()));
         auto& st = self->state;
+        auto& p = st.pipelines[u.pipeline];
         auto now_ms = std::chrono::duration_cast<std::chrono::milliseconds>(
                           std::chrono::system_clock::now().time_since_epoch())
                           .count();
         for (size_t i = 0; i + 2 < u.runs.size(); i += 3)
-          st.index.apply({core::source_offset{u.runs[i]}, core::target_offset{u.runs[i + 1]},
-                          u.runs[i + 2], now_ms});
-        st.index.observe_source_next(core::source_offset{u.source_next});
+          p.index.apply({core::source_offset{u.runs[i]}, core::target_offset{u.runs[i + 1]},
+                         u.runs[i + 2], now_ms});
+        p.index.observe_source_next(core::source_offset{u.source_next});
         // Prefix truncation: offsets below the first kept run translate as "below first".
-        st.index.truncate_to_runs(retention.max_runs);
+        p.index.truncate_to_runs(retention.max_runs);
         if (retention.max_age.count() > 0)
-          st.index.truncate_older_than(now_ms - retention.max_age.count());
-        st.target_topic = u.target_topic;
-        st.target_partition = u.target_partition;
+          p.index.truncate_older_than(now_ms - retention.max_age.count());
+        p.target_topic = u.target_topic;
+        p.target_partition = u.target_partition;
+        p.last_update = u.mapping_offset;
         st.mapping_partition = u.mapping_partition;
         st.mapping_position = std::max(st.mapping_position, u.mapping_offset + 1);
       },
       [=](translate_atom, int64_t committed) -> translation_reply {
         counters->sample_mapping_mailbox(static_cast<int64_t>(self->mailbox().size()));
-        const auto& st = self->state;
-        auto t = core::translate(st.index, core::source_offset{committed});
-        return {static_cast<int32_t>(t.outcome),
-                t.target.value,
-                st.target_topic,
-                st.target_partition,
-                st.mapping_partition,
-                st.mapping_position};
+        auto& st = self->state;
+        translation_reply reply{static_cast<int32_t>(core::translation_outcome::pending),
+                                -1,
+                                "",
+                                0,
+                                st.mapping_partition,
+                                st.mapping_position,
+                                ""};
+        // Each pipeline's answer; the one with the newest mapping speaks when they agree or
+        // when told to ignore disagreement (newest wins, as within one pipeline).
+        const pipeline_index* chosen = nullptr;
+        core::translation chosen_t;
+        std::string disagreement;
+        for (const auto& [name, p] : st.pipelines) {
+          auto t = core::translate(p.index, core::source_offset{committed});
+          if (!committable(t.outcome)) {
+            if (!chosen)
+              reply.outcome = static_cast<int32_t>(t.outcome);
+            continue;
+          }
+          if (chosen &&
+              (chosen->target_topic != p.target_topic ||
+               chosen->target_partition != p.target_partition || chosen_t.target != t.target))
+            disagreement += (disagreement.empty() ? "" : ", ") + name_of(name) + " -> " +
+                            p.target_topic + "[" + std::to_string(p.target_partition) + "]@" +
+                            std::to_string(t.target.value);
+          if (!chosen || p.last_update > chosen->last_update) {
+            chosen = &p;
+            chosen_t = t;
+          }
+        }
+        if (chosen) {
+          reply.outcome = static_cast<int32_t>(chosen_t.outcome);
+          reply.target_offset = chosen_t.target.value;
+          reply.target_topic = chosen->target_topic;
+          reply.target_partition = chosen->target_partition;
+        }
+        if (!disagreement.empty()) {
+          ++counters->multiple_target_offsets;
+          bool fail = on_multiple_pipelines == config::on_error::fail;
+          if (fail)
+            reply.conflict = "source offset " + std::to_string(committed) +
+                             " is mapped by several pipelines to different target offsets (" +
+                             disagreement + ", and the newest)";
+          if (!st.conflict_logged) {
+            st.conflict_logged = true;
+            spdlog::log(fail ? spdlog::level::err : spdlog::level::warn,
+                        "offset-mapping: source offset {} of this partition is mapped by several "
+                        "pipelines to different target offsets ({}, and the newest): {} "
+                        "(errorHandling.onMultipleTargetCommittedOffsets: {})",
+                        committed, disagreement,
+                        fail ? "not committed" : "the newest mapping is used",
+                        fail ? "fail" : "ignore");
+          }
+        }
+        return reply;
       },
   };
 }

@@ -299,7 +299,8 @@ struct replication_worker::impl : kafka::rebalance_listener {
       auto props = cfg.target.kafka.for_consumer();
       props["group.id"] = "k2k-" + cfg.name + "-checkpoint";
       try {
-        checkpoints = read_checkpoints(props, cfg.offset_mapping.topic, std::move(wanted));
+        checkpoints =
+            read_checkpoints(props, cfg.offset_mapping.topic, cfg.name, std::move(wanted));
       } catch (const std::exception& e) {
         // Without its checkpoint a partition could be replicated twice or skipped;
         // stop rather than guess.
@@ -500,7 +501,8 @@ struct replication_worker::impl : kafka::rebalance_listener {
     auto source_next = prefix.source_next.value;
     if (!s.failure() && s.progress.in_flight() == 0)
       source_next = std::max(source_next, position(s)); // past trailing transaction markers
-    return {s.topic,
+    return {cfg.name,
+            s.topic,
             s.partition,
             s.target_topic,
             s.partition,

@@ -29,6 +29,7 @@ int main(int argc, char** argv) {
     for (int64_t i = 0; i < records; ++i) {
       auto sp = static_cast<int32_t>(i % source_partitions);
       core::mapping_record r{
+          "bench",
           "orders",
           sp,
           "orders",

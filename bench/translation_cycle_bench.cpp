@@ -51,8 +51,8 @@ double median_cycle_seconds(size_t threads, int groups, int partitions, int runs
   auto counters = std::make_shared<service_counters>();
   std::vector<partition_mapping_actor> mapping;
   for (int p = 0; p < partitions; ++p) {
-    auto a = system.spawn(partition_mapping, index_retention{}, counters);
-    mapping_update u{0, 0, "orders", p, 0, {}};
+    auto a = system.spawn(partition_mapping, index_retention{}, counters, config::on_error::fail);
+    mapping_update u{"bench", 0, 0, "orders", p, 0, {}};
     for (int r = 0; r < runs; ++r) { // runs of 100 offsets with a gap of 1 between them
       u.runs.insert(u.runs.end(), {int64_t(r) * 101, int64_t(r) * 100, 100});
       u.source_next = int64_t(r) * 101 + 100;

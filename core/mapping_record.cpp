@@ -89,9 +89,10 @@ error_info malformed(const reader& r, const std::string& what) {
 } // namespace
 
 bool operator==(const mapping_record& a, const mapping_record& b) {
-  if (a.source_topic != b.source_topic || a.source_partition != b.source_partition ||
-      a.target_topic != b.target_topic || a.target_partition != b.target_partition ||
-      a.source_next != b.source_next || a.runs.size() != b.runs.size())
+  if (a.pipeline != b.pipeline || a.source_topic != b.source_topic ||
+      a.source_partition != b.source_partition || a.target_topic != b.target_topic ||
+      a.target_partition != b.target_partition || a.source_next != b.source_next ||
+      a.runs.size() != b.runs.size())
     return false;
   for (size_t i = 0; i < a.runs.size(); ++i)
     if (a.runs[i].source_start != b.runs[i].source_start ||
@@ -110,7 +111,9 @@ std::string mapping_key(std::string_view source_topic, int32_t source_partition)
 std::string encode_mapping(const mapping_record& r) {
   writer w;
   w.out.reserve(32 + r.source_topic.size() + r.target_topic.size() + r.runs.size() * run_size);
-  w.u8(mapping_format_version);
+  w.u8(r.pipeline.empty() ? 1 : mapping_format_version);
+  if (!r.pipeline.empty())
+    w.str(r.pipeline);
   w.str(r.source_topic);
   w.i32(r.source_partition);
   w.str(r.target_topic);
@@ -142,10 +145,11 @@ result<mapping_record> decode_mapping(std::string_view bytes) {
   uint8_t version = 0;
   if (!r.u8(version))
     return malformed(r, "empty");
-  if (version != mapping_format_version)
+  if (version < 1 || version > mapping_format_version)
     return error_info{ec::unknown_version, "mapping record format version " +
                                                std::to_string(version) +
-                                               " is not supported (this build reads version 1)"};
+                                               " is not supported (this build reads versions 1 "
+                                               "and 2)"};
   mapping_record m;
   auto topic = [&](std::string& out, const char* what) -> std::optional<error_info> {
     uint16_t len = 0;
@@ -158,6 +162,9 @@ result<mapping_record> decode_mapping(std::string_view bytes) {
       return malformed(r, std::string{"truncated inside the "} + what);
     return std::nullopt;
   };
+  if (version >= 2)
+    if (auto e = topic(m.pipeline, "pipeline name"))
+      return *e;
   if (auto e = topic(m.source_topic, "source topic"))
     return *e;
   if (!r.i32(m.source_partition) || m.source_partition < 0)

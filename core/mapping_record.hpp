@@ -10,9 +10,11 @@
 
 namespace k2k::core {
 
-constexpr uint8_t mapping_format_version = 1;
+// Version 2 adds the pipeline name; a record without one is written (and read) as version 1.
+constexpr uint8_t mapping_format_version = 2;
 
 struct mapping_record {
+  std::string pipeline; // the replicator's `name`; empty in version 1 records
   std::string source_topic;
   int32_t source_partition = 0;
   std::string target_topic;

@@ -17,7 +17,8 @@ group_client::group_client(properties props, const std::string& group) : group_(
 result<std::map<topic_partition, committed_offset>>
 group_client::committed(const std::vector<topic_partition>& partitions,
                         std::chrono::milliseconds timeout) {
-  topic_partition_list_ptr list{rd_kafka_topic_partition_list_new(static_cast<int>(partitions.size()))};
+  topic_partition_list_ptr list{
+      rd_kafka_topic_partition_list_new(static_cast<int>(partitions.size()))};
   for (const auto& [t, p] : partitions)
     rd_kafka_topic_partition_list_add(list.get(), t.c_str(), p);
   if (auto err = rd_kafka_committed(consumer_.get(), list.get(), static_cast<int>(timeout.count())))
@@ -37,7 +38,8 @@ group_client::committed(const std::vector<topic_partition>& partitions,
 
 result<std::map<topic_partition, alter_outcome>>
 group_client::commit(const std::map<topic_partition, committed_offset>& offsets) {
-  topic_partition_list_ptr list{rd_kafka_topic_partition_list_new(static_cast<int>(offsets.size()))};
+  topic_partition_list_ptr list{
+      rd_kafka_topic_partition_list_new(static_cast<int>(offsets.size()))};
   for (const auto& [tp, c] : offsets) {
     auto* e = rd_kafka_topic_partition_list_add(list.get(), tp.first.c_str(), tp.second);
     e->offset = c.offset;

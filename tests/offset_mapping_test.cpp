@@ -402,3 +402,75 @@ TEST_CASE("poison mapping records and garbage commit metadata: counted, skipped,
   CHECK(mangled.offset == 3);
   CHECK(mangled.metadata == "k2k_v1;src=x;map=?");
 }
+
+namespace {
+
+// Two pipelines (two replicator configs with different names) both copy orders[0] onto the
+// same target partition, one after the other, so every source offset has two copies at
+// different target offsets. Returns the service's counters after it has seen the conflict,
+// and the target commit of group g (-1: none).
+struct two_pipelines_outcome {
+  uint64_t conflicts = 0, written = 0;
+  int64_t commit = -1;
+  std::optional<std::string> committed_copy_pipeline;
+  std::optional<int64_t> committed_copy_source;
+};
+
+two_pipelines_outcome two_pipelines(const std::string& policy) {
+  two_clusters c;
+  create_on_both(c, "orders", 1);
+  c.target.create_topic(mapping_topic, 1);
+  produce(c.source.bootstrap_servers(), "orders", 0, numbered_records(50));
+  commit(c.source.bootstrap_servers(), "g", {{{"orders", 0}, {20, ""}}});
+  auto cfg = pipeline(c, "[orders]",
+                      "offsetMapping: {partitions: 1}\n"
+                      "groups: {consumerGroups: [g], pollInterval: 250ms}\n"
+                      "errorHandling: {onMultipleTargetCommittedOffsets: " +
+                          policy + "}\n");
+  for (const auto* name : {"first", "second"}) {
+    auto each = cfg;
+    each.name = name;
+    running_worker replicator{each};
+    REQUIRE(replicator.wait_for_status(
+        [](const auto& s) { return s.records >= 50 && s.in_flight == 0 && s.mappings >= 1; }));
+  } // each stops gracefully: its last mapping is published
+  service_fixture om{cfg};
+  two_pipelines_outcome out;
+  REQUIRE(om.wait_for([&](const auto& n) {
+    return n.multiple_target_offsets >= 2 && (policy == "fail" || n.commits_written >= 1);
+  }));
+  out.conflicts = om.service->counters()->multiple_target_offsets;
+  out.written = om.service->counters()->commits_written;
+  auto on_target = offsets(c.target.bootstrap_servers(), "g", 1);
+  if (auto it = on_target.find({"orders", 0}); it != on_target.end()) {
+    out.commit = it->second.offset;
+    auto at = consume(c.target.bootstrap_servers(), "orders", 0, out.commit, out.commit + 1);
+    REQUIRE(at.size() == 1);
+    out.committed_copy_pipeline = header(at[0], "k2k_pipeline");
+    if (auto s = header(at[0], "k2k_offset"))
+      out.committed_copy_source = core::parse_decimal(*s);
+  }
+  return out;
+}
+
+} // namespace
+
+TEST_CASE("two pipelines map one source offset to different target offsets: with fail nothing "
+          "is committed",
+          "[offset-mapping][multiple]") {
+  auto out = two_pipelines("fail");
+  CHECK(out.conflicts >= 2);
+  CHECK(out.written == 0);
+  CHECK(out.commit == -1);
+}
+
+TEST_CASE("two pipelines map one source offset to different target offsets: with ignore the "
+          "newest mapping is committed",
+          "[offset-mapping][multiple]") {
+  auto out = two_pipelines("ignore");
+  CHECK(out.conflicts >= 2);
+  CHECK(out.written >= 1);
+  // The second pipeline replicated last: its copy of source offset 20.
+  CHECK(out.committed_copy_pipeline == std::optional<std::string>{"second"});
+  CHECK(out.committed_copy_source == std::optional<int64_t>{20});
+}

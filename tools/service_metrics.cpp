@@ -72,9 +72,10 @@ std::string offset_mapping_metrics(const actors::service_counters& c, const std:
   m.counters_by(
       "k2k_guard_rejections_total", "Commits the rewind guard refused, by reason.", p, "reason",
       {{"stale", double(c.skipped_stale.load())}, {"foreign", double(c.skipped_foreign.load())}});
-  m.counters_by(
-      "k2k_offset_mapping_errors_total", "Errors by kind.", p, "kind",
-      {{"active_group", double(c.active_group.load())}, {"kafka", double(c.errors.load())}});
+  m.counters_by("k2k_offset_mapping_errors_total", "Errors by kind.", p, "kind",
+                {{"active_group", double(c.active_group.load())},
+                 {"kafka", double(c.errors.load())},
+                 {"multiple_target_offsets", double(c.multiple_target_offsets.load())}});
   m.gauges_by("k2k_actor_mailbox_messages",
               "Messages waiting in an actor's mailbox (the committer serialises every group's "
               "commits).",

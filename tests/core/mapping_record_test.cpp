@@ -12,6 +12,7 @@ namespace {
 
 mapping_record sample() {
   mapping_record m;
+  m.pipeline = "dr";
   m.source_topic = "orders";
   m.source_partition = 3;
   m.target_topic = "dr.orders";
@@ -27,11 +28,25 @@ mapping_record sample() {
 TEST_CASE("mapping records round-trip", "[core][mapping]") {
   auto bytes = encode_mapping(sample());
   CHECK(static_cast<uint8_t>(bytes[0]) == mapping_format_version);
-  CHECK(bytes.size() == 1 + 2 + 6 + 4 + 2 + 9 + 4 + 8 + 4 + 2 * 20);
+  CHECK(bytes.size() == 1 + 2 + 2 + 2 + 6 + 4 + 2 + 9 + 4 + 8 + 4 + 2 * 20);
   auto decoded = decode_mapping(bytes);
   REQUIRE(decoded);
   CHECK(*decoded == sample());
+  CHECK(decoded->pipeline == "dr");
   CHECK(mapping_key("orders", 3) == "orders/3");
+}
+
+TEST_CASE("version 1 records (no pipeline name, as older replicators wrote) still decode",
+          "[core][mapping]") {
+  auto v1 = sample();
+  v1.pipeline.clear();
+  auto bytes = encode_mapping(v1);
+  CHECK(static_cast<uint8_t>(bytes[0]) == 1);
+  CHECK(bytes.size() == 1 + 2 + 6 + 4 + 2 + 9 + 4 + 8 + 4 + 2 * 20); // the version 1 layout
+  auto decoded = decode_mapping(bytes);
+  REQUIRE(decoded);
+  CHECK(*decoded == v1);
+  CHECK(decoded->pipeline.empty());
 }
 
 TEST_CASE("runs longer than the 32-bit count are split on the wire", "[core][mapping]") {
@@ -58,12 +73,12 @@ TEST_CASE("every truncation of a record is rejected, never read past", "[core][m
 TEST_CASE("malformed fields are named in the error", "[core][mapping]") {
   auto bytes = encode_mapping(sample());
   SECTION("unknown version") {
-    bytes[0] = 2;
+    bytes[0] = 3;
     auto r = decode_mapping(bytes);
     REQUIRE_FALSE(r);
     CHECK(r.error().code == ec::unknown_version);
     CHECK(r.error().message ==
-          "mapping record format version 2 is not supported (this build reads version 1)");
+          "mapping record format version 3 is not supported (this build reads versions 1 and 2)");
   }
   SECTION("absurd run count") {
     // run count sits 4 + 40 bytes before the end

@@ -28,7 +28,7 @@ public:
   std::optional<int> terminate(std::chrono::milliseconds grace);
   // The exit status once it has exited (same convention), nullopt while running.
   std::optional<int> exit_status();
-  void stop();  // SIGSTOP: frozen, as in a long GC pause
+  void stop();   // SIGSTOP: frozen, as in a long GC pause
   void resume(); // SIGCONT
 
 private:

@@ -112,8 +112,9 @@ int main(int argc, char** argv) {
     for (const auto& v : r.violations)
       std::printf("seed %llu %s\n", static_cast<unsigned long long>(r.seed), v.c_str());
   std::string replay = std::string{argv[0]} + " --k2k " + o.k2k + " --steps " +
-                       std::to_string(o.steps) + " --step-seconds " + fmt::format("{}", step_seconds) +
-                       " --rate " + std::to_string(o.records_per_second);
+                       std::to_string(o.steps) + " --step-seconds " +
+                       fmt::format("{}", step_seconds) + " --rate " +
+                       std::to_string(o.records_per_second);
   if (!o.guard)
     replay += " --guard disabled";
   for (const auto& k : faults)

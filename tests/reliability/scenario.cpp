@@ -50,27 +50,28 @@ const std::string rebalance = "mapping-partition rebalance";
 
 std::string pipeline_yaml(bool exactly_once, bool guard) {
   // Short sessions: the mock notices a killed member only when its session expires.
-  return std::string{"name: reliability\n"
-                     "source:\n"
-                     "  kafka:\n"
-                     "    common: {bootstrap.servers: \"${SOURCE_BOOTSTRAP}\"}\n"
-                     "    consumer: {session.timeout.ms: \"6000\", heartbeat.interval.ms: \"500\"}\n"
-                     "target:\n"
-                     "  kafka:\n"
-                     "    common: {bootstrap.servers: \"${TARGET_BOOTSTRAP}\"}\n"
-                     "    consumer: {session.timeout.ms: \"6000\", heartbeat.interval.ms: \"500\"}\n"
-                     "replication:\n"
-                     "  - source: {topic: [" +
-                     topic +
-                     "]}\n"
-                     "replicator: {reportInterval: 5s, shutdownTimeout: 20s}\n"
-                     "offsetMapping: {partitions: " +
-                     std::to_string(mapping_partitions) +
-                     "}\n"
-                     "groups: {consumerGroups: [app-a, app-b, app-c, " +
-                     kcat_group +
-                     "], pollInterval: 250ms}\n"
-                     "features: {exactlyOnce: "} +
+  return std::string{
+             "name: reliability\n"
+             "source:\n"
+             "  kafka:\n"
+             "    common: {bootstrap.servers: \"${SOURCE_BOOTSTRAP}\"}\n"
+             "    consumer: {session.timeout.ms: \"6000\", heartbeat.interval.ms: \"500\"}\n"
+             "target:\n"
+             "  kafka:\n"
+             "    common: {bootstrap.servers: \"${TARGET_BOOTSTRAP}\"}\n"
+             "    consumer: {session.timeout.ms: \"6000\", heartbeat.interval.ms: \"500\"}\n"
+             "replication:\n"
+             "  - source: {topic: [" +
+             topic +
+             "]}\n"
+             "replicator: {reportInterval: 5s, shutdownTimeout: 20s}\n"
+             "offsetMapping: {partitions: " +
+             std::to_string(mapping_partitions) +
+             "}\n"
+             "groups: {consumerGroups: [app-a, app-b, app-c, " +
+             kcat_group +
+             "], pollInterval: 250ms}\n"
+             "features: {exactlyOnce: "} +
          (exactly_once ? "enabled" : "disabled") +
          ", applyMappingsGuard: " + (guard ? "enabled" : "disabled") +
          "}\n"
@@ -88,11 +89,15 @@ struct fleet {
 
   std::unique_ptr<child_process> k2k(const std::string& command, const std::string& name,
                                      const std::map<std::string, std::string>& environment) {
-    return std::make_unique<child_process>(
-        std::vector<std::string>{o.k2k, command, "-c", config}, environment, log(name));
+    return std::make_unique<child_process>(std::vector<std::string>{o.k2k, command, "-c", config},
+                                           environment, log(name));
   }
-  void start_replicator(size_t i) { replicators[i] = k2k("replicate", "replicator-" + std::to_string(i), env); }
-  void start_mapper(size_t i) { mappers[i] = k2k("offset-mapping", "offset-mapping-" + std::to_string(i), env); }
+  void start_replicator(size_t i) {
+    replicators[i] = k2k("replicate", "replicator-" + std::to_string(i), env);
+  }
+  void start_mapper(size_t i) {
+    mappers[i] = k2k("offset-mapping", "offset-mapping-" + std::to_string(i), env);
+  }
 };
 
 rd_kafka_resp_err_t pick(std::mt19937_64& rng, std::initializer_list<rd_kafka_resp_err_t> errors) {
@@ -102,12 +107,21 @@ rd_kafka_resp_err_t pick(std::mt19937_64& rng, std::initializer_list<rd_kafka_re
 } // namespace
 
 const std::vector<std::string>& fault_kinds() {
-  static const std::vector<std::string> kinds = {
-      fault::source_broker_down, fault::target_broker_down,  fault::latency,
-      fault::produce_errors,     fault::fetch_errors,        fault::offset_commit_errors,
-      fault::offset_fetch_errors, fault::init_producer_id_errors, fault::end_txn_errors,
-      fault::kill_replicator,    fault::restart_replicator,  fault::kill_mapper,
-      fault::zombie,             fault::frozen,              fault::rebalance};
+  static const std::vector<std::string> kinds = {fault::source_broker_down,
+                                                 fault::target_broker_down,
+                                                 fault::latency,
+                                                 fault::produce_errors,
+                                                 fault::fetch_errors,
+                                                 fault::offset_commit_errors,
+                                                 fault::offset_fetch_errors,
+                                                 fault::init_producer_id_errors,
+                                                 fault::end_txn_errors,
+                                                 fault::kill_replicator,
+                                                 fault::restart_replicator,
+                                                 fault::kill_mapper,
+                                                 fault::zombie,
+                                                 fault::frozen,
+                                                 fault::rebalance};
   return kinds;
 }
 
@@ -133,9 +147,12 @@ scenario_result run_scenario(const scenario_options& o) {
   target.create_topic(mapping_topic, mapping_partitions);
 
   std::ofstream(o.work_dir + "/pipeline.yaml") << pipeline_yaml(exactly_once, o.guard);
-  fleet f{o, o.work_dir + "/pipeline.yaml",
+  fleet f{o,
+          o.work_dir + "/pipeline.yaml",
           {{"SOURCE_BOOTSTRAP", source.bootstrap_servers()},
-           {"TARGET_BOOTSTRAP", target.bootstrap_servers()}}, {}, {}};
+           {"TARGET_BOOTSTRAP", target.bootstrap_servers()}},
+          {},
+          {}};
   f.replicators.resize(1 + rng() % 2);
   f.mappers.resize(2);
 
@@ -150,9 +167,8 @@ scenario_result run_scenario(const scenario_options& o) {
   source_load load{{source.bootstrap_servers(), target.bootstrap_servers(), topic, partitions,
                     app_groups, o.records_per_second, o.seed}};
   auto kcat = std::make_unique<child_process>(
-      std::vector<std::string>{"/usr/bin/kcat", "-b", source.bootstrap_servers(), "-G",
-                               kcat_group, "-q", "-o", "beginning", "-X",
-                               "auto.commit.interval.ms=200", topic},
+      std::vector<std::string>{"/usr/bin/kcat", "-b", source.bootstrap_servers(), "-G", kcat_group,
+                               "-q", "-o", "beginning", "-X", "auto.commit.interval.ms=200", topic},
       std::map<std::string, std::string>{}, "/dev/null");
   for (size_t i = 0; i < f.replicators.size(); ++i)
     f.start_replicator(i);
@@ -173,10 +189,10 @@ scenario_result run_scenario(const scenario_options& o) {
                       const std::function<void(size_t)>& start) {
       for (size_t i = 0; i < ps.size(); ++i)
         if (!ps[i]->running()) {
-          report({invariant::services, std::string{what} + " " + std::to_string(i) +
-                                           " exited with status " +
-                                           std::to_string(ps[i]->exit_status().value_or(-1)) +
-                                           " on its own (log: " + f.log(std::string{what} + "-" + std::to_string(i)) + ")"});
+          report({invariant::services,
+                  std::string{what} + " " + std::to_string(i) + " exited with status " +
+                      std::to_string(ps[i]->exit_status().value_or(-1)) + " on its own (log: " +
+                      f.log(std::string{what} + "-" + std::to_string(i)) + ")"});
           start(i);
         }
     };
@@ -202,10 +218,11 @@ scenario_result run_scenario(const scenario_options& o) {
                                         ") back to " + std::to_string(r.after.offset) + " (" +
                                         r.after.metadata + ")"});
     }
-    spdlog::info("reliability seed {} {}: checked in {} ms ({} target records, {} mappings)", o.seed,
-                 step_label,
-                 std::chrono::duration_cast<std::chrono::milliseconds>(clock::now() - started).count(),
-                 audit.target_records(), audit.mappings_checked());
+    spdlog::info(
+        "reliability seed {} {}: checked in {} ms ({} target records, {} mappings)", o.seed,
+        step_label,
+        std::chrono::duration_cast<std::chrono::milliseconds>(clock::now() - started).count(),
+        audit.target_records(), audit.mappings_checked());
   };
 
   for (int step = 1; step <= o.steps && clock::now() < o.deadline; ++step) {
@@ -277,8 +294,9 @@ scenario_result run_scenario(const scenario_options& o) {
         auto i = rng() % f.replicators.size();
         auto status = f.replicators[i]->terminate(40s);
         if (status != 0)
-          report({invariant::services, "replicator " + std::to_string(i) + " did not stop cleanly on SIGTERM (status " +
-                                           (status ? std::to_string(*status) : "none: killed after 40 s") + ")"});
+          report({invariant::services,
+                  "replicator " + std::to_string(i) + " did not stop cleanly on SIGTERM (status " +
+                      (status ? std::to_string(*status) : "none: killed after 40 s") + ")"});
         f.start_replicator(i);
       } else if (kind == fault::kill_mapper) {
         auto i = rng() % f.mappers.size();
@@ -301,11 +319,11 @@ scenario_result run_scenario(const scenario_options& o) {
         env["SOURCE_BOOTSTRAP"] = stale.bootstrap_servers();
         zombie = f.k2k("offset-mapping", "zombie", env);
         hold = std::max<std::chrono::milliseconds>(hold, 8s); // joins, loads, translates
-        reverts.push_back([&zombie] { zombie.reset(); });   // killed with -9
+        reverts.push_back([&zombie] { zombie.reset(); });     // killed with -9
       } else if (kind == fault::frozen) {
         auto i = rng() % f.mappers.size();
         f.mappers[i]->stop();
-        hold = std::max<std::chrono::milliseconds>(hold, 8s); // past its 6 s session
+        hold = std::max<std::chrono::milliseconds>(hold, 8s);   // past its 6 s session
         reverts.push_back([&f, i] { f.mappers[i]->resume(); }); // (or its successor: harmless)
       } else if (kind == fault::rebalance) {
         injected = !extra;
@@ -342,7 +360,9 @@ scenario_result run_scenario(const scenario_options& o) {
   std::map<std::string, std::map<kafka::topic_partition, kafka::committed_offset>> final_source;
   {
     for (const auto& g : all_groups) {
-      auto r = kafka::group_client{{{"bootstrap.servers", source.bootstrap_servers()}}, g}.committed(tps, 30s);
+      auto r =
+          kafka::group_client{{{"bootstrap.servers", source.bootstrap_servers()}}, g}.committed(
+              tps, 30s);
       if (r)
         final_source[g] = *r;
     }
@@ -363,7 +383,8 @@ scenario_result run_scenario(const scenario_options& o) {
       for (const auto& [tp, c] : commits) {
         auto truth = audit.ground_truth(tp.second, c.offset);
         auto it = on_target[g].find(tp);
-        auto now = it == on_target[g].end() ? std::string{"none"} : std::to_string(it->second.offset);
+        auto now =
+            it == on_target[g].end() ? std::string{"none"} : std::to_string(it->second.offset);
         if (!truth || now != std::to_string(*truth))
           behind.push_back("group " + g + " " + topic + "[" + std::to_string(tp.second) +
                            "]: source commit " + std::to_string(c.offset) + ", target commit " +
@@ -378,17 +399,18 @@ scenario_result run_scenario(const scenario_options& o) {
     compared += commits.size();
   tally(invariant::ground_truth, compared);
   for (const auto& b : behind)
-    report({invariant::ground_truth, "after " + std::to_string(o.quiet_timeout.count()) + " s quiet: " + b});
+    report({invariant::ground_truth,
+            "after " + std::to_string(o.quiet_timeout.count()) + " s quiet: " + b});
   check_step();
 
   for (auto* ps : {&f.replicators, &f.mappers})
     for (size_t i = 0; i < ps->size(); ++i) {
       auto status = (*ps)[i]->terminate(40s);
       if (status != 0)
-        report({invariant::services, std::string{ps == &f.replicators ? "replicator " : "offset-mapping "} +
-                                         std::to_string(i) + " exited " +
-                                         (status ? std::to_string(*status) : "only to SIGKILL") +
-                                         " on SIGTERM"});
+        report({invariant::services,
+                std::string{ps == &f.replicators ? "replicator " : "offset-mapping "} +
+                    std::to_string(i) + " exited " +
+                    (status ? std::to_string(*status) : "only to SIGKILL") + " on SIGTERM"});
     }
   result.source_records = load.produced();
   result.target_commit_changes = watch.changes();

@@ -36,10 +36,10 @@ struct scenario_result {
   uint64_t seed = 0;
   std::string mode;
   int steps = 0;
-  std::map<std::string, int> faults;               // kind -> times injected
-  std::vector<std::string> steps_faults;           // what each step injected
+  std::map<std::string, int> faults;                 // kind -> times injected
+  std::vector<std::string> steps_faults;             // what each step injected
   std::map<std::string, invariant_tally> invariants; // name -> checks, violations
-  std::vector<std::string> violations;             // one line each, with the step
+  std::vector<std::string> violations;               // one line each, with the step
   int64_t source_records = 0;
   size_t target_commit_changes = 0;
   bool violated() const { return !violations.empty(); }

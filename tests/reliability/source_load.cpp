@@ -1,7 +1,7 @@
 #include "reliability/source_load.hpp"
 
-#include "kafka/group_client.hpp"
 #include "kafka/client.hpp"
+#include "kafka/group_client.hpp"
 
 #include <spdlog/spdlog.h>
 
@@ -28,8 +28,7 @@ void on_delivery(rd_kafka_t*, const rd_kafka_message_t* m, void* opaque) {
 
 } // namespace
 
-source_load::source_load(load_options options)
-    : o_(std::move(options)), delivered_(o_.partitions) {
+source_load::source_load(load_options options) : o_(std::move(options)), delivered_(o_.partitions) {
   for (auto& d : delivered_)
     d = 0;
   history_.emplace_back(std::chrono::steady_clock::now(), group_commits{});
@@ -61,7 +60,8 @@ void source_load::produce_loop() {
                                       {"linger.ms", "5"}},
                                      on_delivery, &counts);
   auto foreign = kafka::make_producer({{"bootstrap.servers", o_.target_bootstrap},
-                                       {"message.timeout.ms", "0"}, {"linger.ms", "5"}});
+                                       {"message.timeout.ms", "0"},
+                                       {"linger.ms", "5"}});
   std::mt19937_64 rng{o_.seed};
   const auto tick = 20ms;
   const int per_tick = std::max(1, o_.records_per_second / 50);

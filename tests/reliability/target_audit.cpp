@@ -41,7 +41,8 @@ target_audit::target_audit(audit_options options)
       replicated_(o_.partitions, 0), completeness_checked_(o_.partitions, 0) {}
 
 bool target_audit::read_new(rd_kafka_t* reader, const std::string& topic, int32_t partition,
-                            int64_t from, const std::function<void(const rd_kafka_message_t&)>& on_record,
+                            int64_t from,
+                            const std::function<void(const rd_kafka_message_t&)>& on_record,
                             int64_t& next) {
   next = from;
   for (;;) {
@@ -66,33 +67,35 @@ std::vector<violation> target_audit::check() {
   // target read that follows holds every record the mappings read here point at.
   for (int32_t mp = 0; mp < o_.mapping_partitions; ++mp) {
     int64_t next;
-    read_new(target_reader_.get(), o_.mapping_topic, mp, mapping_next_[mp],
-             [&](const rd_kafka_message_t& m) {
-               auto decoded = core::decode_mapping(payload(m.payload, m.len));
-               if (!decoded) {
-                 violations.push_back({invariant::mappings, "undecodable mapping record at " +
-                                      at(o_.mapping_topic, mp, m.offset)});
-                 return;
-               }
-               if (decoded->source_topic != o_.topic)
-                 return;
-               auto p = decoded->source_partition;
-               replicated_[p] = std::max(replicated_[p], decoded->source_next.value);
-               unchecked_[p].push_back(std::move(*decoded));
-             },
-             next);
+    read_new(
+        target_reader_.get(), o_.mapping_topic, mp, mapping_next_[mp],
+        [&](const rd_kafka_message_t& m) {
+          auto decoded = core::decode_mapping(payload(m.payload, m.len));
+          if (!decoded) {
+            violations.push_back({invariant::mappings, "undecodable mapping record at " +
+                                                           at(o_.mapping_topic, mp, m.offset)});
+            return;
+          }
+          if (decoded->source_topic != o_.topic)
+            return;
+          auto p = decoded->source_partition;
+          replicated_[p] = std::max(replicated_[p], decoded->source_next.value);
+          unchecked_[p].push_back(std::move(*decoded));
+        },
+        next);
     mapping_next_[mp] = next;
   }
   std::vector<bool> source_read(o_.partitions, false);
   for (int32_t p = 0; p < o_.partitions; ++p) {
     int64_t next;
     auto& source = source_[p];
-    source_read[p] = read_new(source_reader_.get(), o_.topic, p, static_cast<int64_t>(source.size()),
-             [&](const rd_kafka_message_t& m) {
-               source.resize(m.offset); // the mock leaves no gaps; real Kafka's stay empty
-               source.emplace_back(payload(m.key, m.key_len), payload(m.payload, m.len));
-             },
-             next);
+    source_read[p] = read_new(
+        source_reader_.get(), o_.topic, p, static_cast<int64_t>(source.size()),
+        [&](const rd_kafka_message_t& m) {
+          source.resize(m.offset); // the mock leaves no gaps; real Kafka's stay empty
+          source.emplace_back(payload(m.key, m.key_len), payload(m.payload, m.len));
+        },
+        next);
   }
   std::vector<bool> target_read(o_.partitions, false);
   for (int32_t p = 0; p < o_.partitions; ++p) {
@@ -101,42 +104,43 @@ std::vector<violation> target_audit::check() {
     int64_t next;
     auto& target = target_[p];
     bool deferred = false; // the rest waits for the next check (and its source read)
-    bool read = read_new(target_reader_.get(), o_.topic, p, static_cast<int64_t>(target.size()),
-             [&](const rd_kafka_message_t& m) {
-               if (deferred)
-                 return;
-               copy c{-1, payload(m.key, m.key_len), payload(m.payload, m.len)};
-               auto offset = kafka::header_value(m, "k2k_offset");
-               auto topic = kafka::header_value(m, "k2k_topic");
-               auto partition = kafka::header_value(m, "k2k_partition");
-               if (offset && topic && *topic == o_.topic) {
-                 auto s = core::parse_decimal(*offset);
-                 auto sp = partition ? core::parse_decimal(*partition) : std::nullopt;
-                 if (!s || !sp || *sp != p) {
-                   violations.push_back({invariant::on_target, "tracing headers of " +
-                                                                  at(o_.topic, p, m.offset) +
-                                                                  " name another partition"});
-                 } else if (*s >= static_cast<int64_t>(source_[p].size())) {
-                   deferred = true; // copied after the source was read above
-                   return;
-                 } else if (source_[p][*s] != std::make_pair(c.key, c.value)) {
-                   violations.push_back({invariant::on_target, at(o_.topic, p, m.offset) +
-                                                                  " differs from its source " +
-                                                                  at(o_.topic, p, *s)});
-                 } else {
-                   c.source_offset = *s;
-                   newest_copy_[p][*s] = m.offset;
-                   if (++copies_[p][*s] == 2 && o_.exactly_once)
-                     violations.push_back({invariant::no_duplicates,
-                                         "source " + at(o_.topic, p, *s) +
-                                             " is on target twice (second copy at " +
-                                             std::to_string(m.offset) + ")"});
-                 }
-               }
-               target.resize(m.offset);
-               target.push_back(std::move(c));
-             },
-             next);
+    bool read = read_new(
+        target_reader_.get(), o_.topic, p, static_cast<int64_t>(target.size()),
+        [&](const rd_kafka_message_t& m) {
+          if (deferred)
+            return;
+          copy c{-1, payload(m.key, m.key_len), payload(m.payload, m.len)};
+          auto offset = kafka::header_value(m, "k2k_offset");
+          auto topic = kafka::header_value(m, "k2k_topic");
+          auto partition = kafka::header_value(m, "k2k_partition");
+          if (offset && topic && *topic == o_.topic) {
+            auto s = core::parse_decimal(*offset);
+            auto sp = partition ? core::parse_decimal(*partition) : std::nullopt;
+            if (!s || !sp || *sp != p) {
+              violations.push_back(
+                  {invariant::on_target,
+                   "tracing headers of " + at(o_.topic, p, m.offset) + " name another partition"});
+            } else if (*s >= static_cast<int64_t>(source_[p].size())) {
+              deferred = true; // copied after the source was read above
+              return;
+            } else if (source_[p][*s] != std::make_pair(c.key, c.value)) {
+              violations.push_back(
+                  {invariant::on_target,
+                   at(o_.topic, p, m.offset) + " differs from its source " + at(o_.topic, p, *s)});
+            } else {
+              c.source_offset = *s;
+              newest_copy_[p][*s] = m.offset;
+              if (++copies_[p][*s] == 2 && o_.exactly_once)
+                violations.push_back(
+                    {invariant::no_duplicates, "source " + at(o_.topic, p, *s) +
+                                                   " is on target twice (second copy at " +
+                                                   std::to_string(m.offset) + ")"});
+            }
+          }
+          target.resize(m.offset);
+          target.push_back(std::move(c));
+        },
+        next);
     target_read[p] = read && !deferred;
   }
   for (int32_t p = 0; p < o_.partitions; ++p) {
@@ -156,11 +160,13 @@ std::vector<violation> target_audit::check() {
         for (int64_t i = 0; i < run.count; ++i) {
           auto t = run.target_start.value + i;
           if (target_[p][t].source_offset != run.source_start.value + i) {
-            violations.push_back({invariant::mappings, "mapping " + at(o_.topic, p, run.source_start.value + i) +
-                                 " -> " + std::to_string(t) + " points at a record that is " +
-                                 (target_[p][t].source_offset < 0
-                                      ? std::string{"not a copy"}
-                                      : "the copy of " + std::to_string(target_[p][t].source_offset))});
+            violations.push_back(
+                {invariant::mappings,
+                 "mapping " + at(o_.topic, p, run.source_start.value + i) + " -> " +
+                     std::to_string(t) + " points at a record that is " +
+                     (target_[p][t].source_offset < 0
+                          ? std::string{"not a copy"}
+                          : "the copy of " + std::to_string(target_[p][t].source_offset))});
             break;
           }
         }
@@ -174,10 +180,11 @@ std::vector<violation> target_audit::check() {
       auto end = s + 1;
       while (end < replicated_[p] && !copies_[p].count(end))
         ++end;
-      violations.push_back({invariant::on_target,
-                            "source " + at(o_.topic, p, s) + ".." + std::to_string(end - 1) +
-                                " missing on target (the replicator's mappings count it done: "
-                                "src_next " + std::to_string(replicated_[p]) + ")"});
+      violations.push_back(
+          {invariant::on_target, "source " + at(o_.topic, p, s) + ".." + std::to_string(end - 1) +
+                                     " missing on target (the replicator's mappings count it done: "
+                                     "src_next " +
+                                     std::to_string(replicated_[p]) + ")"});
       s = end;
     }
     completeness_checked_[p] = replicated_[p];

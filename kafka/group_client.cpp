@@ -17,38 +17,16 @@ group_client::group_client(properties props, const std::string& group) : group_(
 result<std::map<topic_partition, committed_offset>>
 group_client::committed(const std::vector<topic_partition>& partitions,
                         std::chrono::milliseconds timeout) {
-  topic_partition_list_ptr list{
-      rd_kafka_topic_partition_list_new(static_cast<int>(partitions.size()))};
-  for (const auto& [t, p] : partitions)
-    rd_kafka_topic_partition_list_add(list.get(), t.c_str(), p);
+  auto list = to_partition_list(partitions);
   if (auto err = rd_kafka_committed(consumer_.get(), list.get(), static_cast<int>(timeout.count())))
     return error_info{ec::kafka_error,
                       "reading the offsets of group " + group_ + ": " + rd_kafka_err2str(err)};
-  std::map<topic_partition, committed_offset> out;
-  for (int i = 0; i < list->cnt; ++i) {
-    const auto& e = list->elems[i];
-    if (e.err || e.offset < 0)
-      continue; // no commit for this partition
-    out[{e.topic, e.partition}] = {
-        e.offset, e.metadata ? std::string(static_cast<const char*>(e.metadata), e.metadata_size)
-                             : std::string{}};
-  }
-  return out;
+  return committed_offsets(*list);
 }
 
 result<std::map<topic_partition, alter_outcome>>
 group_client::commit(const std::map<topic_partition, committed_offset>& offsets) {
-  topic_partition_list_ptr list{
-      rd_kafka_topic_partition_list_new(static_cast<int>(offsets.size()))};
-  for (const auto& [tp, c] : offsets) {
-    auto* e = rd_kafka_topic_partition_list_add(list.get(), tp.first.c_str(), tp.second);
-    e->offset = c.offset;
-    if (!c.metadata.empty()) {
-      e->metadata = std::malloc(c.metadata.size()); // freed with the list
-      std::copy(c.metadata.begin(), c.metadata.end(), static_cast<char*>(e->metadata));
-      e->metadata_size = c.metadata.size();
-    }
-  }
+  auto list = to_partition_list(offsets);
   auto err = rd_kafka_commit(consumer_.get(), list.get(), 0);
   if (err == RD_KAFKA_RESP_ERR_UNKNOWN_MEMBER_ID || err == RD_KAFKA_RESP_ERR_ILLEGAL_GENERATION ||
       err == RD_KAFKA_RESP_ERR_REBALANCE_IN_PROGRESS)

@@ -42,16 +42,51 @@ bool unsupported(rd_kafka_resp_err_t code) {
 
 } // namespace
 
+topic_partition_list_ptr to_partition_list(const std::vector<topic_partition>& partitions) {
+  topic_partition_list_ptr list{
+      rd_kafka_topic_partition_list_new(static_cast<int>(partitions.size()))};
+  for (const auto& [t, p] : partitions)
+    rd_kafka_topic_partition_list_add(list.get(), t.c_str(), p);
+  return list;
+}
+
+topic_partition_list_ptr
+to_partition_list(const std::map<topic_partition, committed_offset>& offsets) {
+  topic_partition_list_ptr list{
+      rd_kafka_topic_partition_list_new(static_cast<int>(offsets.size()))};
+  for (const auto& [tp, c] : offsets) {
+    auto* e = rd_kafka_topic_partition_list_add(list.get(), tp.first.c_str(), tp.second);
+    e->offset = c.offset;
+    if (!c.metadata.empty()) {
+      e->metadata = std::malloc(c.metadata.size()); // librdkafka frees it with the list
+      std::copy(c.metadata.begin(), c.metadata.end(), static_cast<char*>(e->metadata));
+      e->metadata_size = c.metadata.size();
+    }
+  }
+  return list;
+}
+
+std::map<topic_partition, committed_offset>
+committed_offsets(const rd_kafka_topic_partition_list_t& list) {
+  std::map<topic_partition, committed_offset> out;
+  for (int i = 0; i < list.cnt; ++i) {
+    const auto& e = list.elems[i];
+    if (e.err || e.offset < 0)
+      continue; // no commit for this partition
+    out[{e.topic, e.partition}] = {
+        e.offset, e.metadata ? std::string(static_cast<const char*>(e.metadata), e.metadata_size)
+                             : std::string{}};
+  }
+  return out;
+}
+
 result<std::map<topic_partition, committed_offset>>
 list_group_offsets(rd_kafka_t* rk, const std::string& group,
                    const std::vector<topic_partition>& partitions,
                    std::chrono::milliseconds timeout) {
   topic_partition_list_ptr wanted;
-  if (!partitions.empty()) {
-    wanted.reset(rd_kafka_topic_partition_list_new(static_cast<int>(partitions.size())));
-    for (const auto& [t, p] : partitions)
-      rd_kafka_topic_partition_list_add(wanted.get(), t.c_str(), p);
-  }
+  if (!partitions.empty())
+    wanted = to_partition_list(partitions);
   auto* request = rd_kafka_ListConsumerGroupOffsets_new(group.c_str(), wanted.get());
   queue_ptr queue{rd_kafka_queue_new(rk)};
   {
@@ -70,15 +105,9 @@ list_group_offsets(rd_kafka_t* rk, const std::string& group,
     if (const auto* err = rd_kafka_group_result_error(groups[g]))
       return error_info{ec::kafka_error, "reading the offsets of group " + group + ": " +
                                              rd_kafka_error_string(err)};
-    const auto* parts = rd_kafka_group_result_partitions(groups[g]);
-    for (int i = 0; parts && i < parts->cnt; ++i) {
-      const auto& e = parts->elems[i];
-      if (e.err || e.offset < 0)
-        continue; // no commit for this partition
-      out[{e.topic, e.partition}] = {
-          e.offset, e.metadata ? std::string(static_cast<const char*>(e.metadata), e.metadata_size)
-                               : std::string{}};
-    }
+    if (const auto* parts = rd_kafka_group_result_partitions(groups[g]))
+      for (auto& [tp, c] : committed_offsets(*parts))
+        out[tp] = std::move(c);
   }
   return out;
 }
@@ -87,17 +116,7 @@ result<std::map<topic_partition, alter_outcome>>
 alter_group_offsets(rd_kafka_t* rk, const std::string& group,
                     const std::map<topic_partition, committed_offset>& offsets,
                     std::chrono::milliseconds timeout) {
-  topic_partition_list_ptr list{
-      rd_kafka_topic_partition_list_new(static_cast<int>(offsets.size()))};
-  for (const auto& [tp, c] : offsets) {
-    auto* e = rd_kafka_topic_partition_list_add(list.get(), tp.first.c_str(), tp.second);
-    e->offset = c.offset;
-    if (!c.metadata.empty()) {
-      e->metadata = std::malloc(c.metadata.size()); // librdkafka frees it with the list
-      std::copy(c.metadata.begin(), c.metadata.end(), static_cast<char*>(e->metadata));
-      e->metadata_size = c.metadata.size();
-    }
-  }
+  auto list = to_partition_list(offsets);
   auto* request = rd_kafka_AlterConsumerGroupOffsets_new(group.c_str(), list.get());
   queue_ptr queue{rd_kafka_queue_new(rk)};
   {

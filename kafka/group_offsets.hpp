@@ -41,6 +41,14 @@ alter_group_offsets(rd_kafka_t* rk, const std::string& group,
                     const std::map<topic_partition, committed_offset>& offsets,
                     std::chrono::milliseconds timeout);
 
+// The partition lists both the admin and the consumer paths speak: offsets with metadata to a
+// list, and a list's committed offsets back (partitions without a commit left out).
+topic_partition_list_ptr to_partition_list(const std::vector<topic_partition>& partitions);
+topic_partition_list_ptr
+to_partition_list(const std::map<topic_partition, committed_offset>& offsets);
+std::map<topic_partition, committed_offset>
+committed_offsets(const rd_kafka_topic_partition_list_t& list);
+
 struct group_description {
   std::string state; // "Stable", "Empty", "Dead" (no such group), ...
   size_t members = 0;

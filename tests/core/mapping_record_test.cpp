@@ -114,8 +114,8 @@ TEST_CASE("malformed fields are named in the error", "[core][mapping]") {
     CHECK_THAT(r.error().message, Catch::Contains("run 0 ends beyond the largest offset"));
   }
   SECTION("topic length zero") {
-    bytes[1] = 0;
-    bytes[2] = 0;
+    bytes[5] = 0; // after version (1), pipeline length (2) and "dr" (2)
+    bytes[6] = 0;
     auto r = decode_mapping(bytes);
     REQUIRE_FALSE(r);
     CHECK_THAT(r.error().message, Catch::Contains("source topic length 0 is outside 1..249"));

@@ -100,6 +100,15 @@ struct fleet {
   }
 };
 
+bool log_contains(const std::string& path, const std::string& text) {
+  std::ifstream in{path};
+  std::string line;
+  while (std::getline(in, line))
+    if (line.find(text) != std::string::npos)
+      return true;
+  return false;
+}
+
 rd_kafka_resp_err_t pick(std::mt19937_64& rng, std::initializer_list<rd_kafka_resp_err_t> errors) {
   return *(errors.begin() + rng() % errors.size());
 }
@@ -317,9 +326,14 @@ scenario_result run_scenario(const scenario_options& o) {
         }
         auto env = f.env;
         env["SOURCE_BOOTSTRAP"] = stale.bootstrap_servers();
-        zombie = f.k2k("offset-mapping", "zombie", env);
-        hold = std::max<std::chrono::milliseconds>(hold, 8s); // joins, loads, translates
-        reverts.push_back([&zombie] { zombie.reset(); });     // killed with -9
+        auto name = "zombie-step-" + std::to_string(step); // a log of its own
+        zombie = f.k2k("offset-mapping", name, env);
+        // The fault starts when the zombie owns a mapping partition it has read to the end
+        // (its log says so); from then on it acts for the step's duration.
+        auto until = clock::now() + 30s;
+        while (clock::now() < until && !log_contains(f.log(name), "read up to its end"))
+          std::this_thread::sleep_until(clock::now() + 100ms); // polling the log file
+        reverts.push_back([&zombie] { zombie.reset(); });      // killed with -9
       } else if (kind == fault::frozen) {
         auto i = rng() % f.mappers.size();
         f.mappers[i]->stop();

@@ -67,9 +67,7 @@ group_actor::behavior_type group(group_actor::stateful_pointer<group_state> self
                                             static_cast<core::translation_outcome>(r.outcome);
                                         if (!r.conflict.empty()) {
                                           // counted and logged by the partition actor
-                                        } else if (outcome == core::translation_outcome::pending ||
-                                                   outcome ==
-                                                       core::translation_outcome::nothing_known) {
+                                        } else if (!core::committable(outcome)) {
                                           ++counters->pending;
                                         } else {
                                           ++counters->translated;

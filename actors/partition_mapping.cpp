@@ -11,10 +11,6 @@ namespace k2k::actors {
 
 namespace {
 
-bool committable(core::translation_outcome o) {
-  return o != core::translation_outcome::pending && o != core::translation_outcome::nothing_known;
-}
-
 std::string name_of(const std::string& pipeline) {
   return pipeline.empty() ? "(unnamed, format 1)" : pipeline;
 }
@@ -64,7 +60,7 @@ partition_mapping(partition_mapping_actor::stateful_pointer<partition_mapping_st
         std::string disagreement;
         for (const auto& [name, p] : st.pipelines) {
           auto t = core::translate(p.index, core::source_offset{committed});
-          if (!committable(t.outcome)) {
+          if (!t.committable()) {
             if (!chosen)
               reply.outcome = static_cast<int32_t>(t.outcome);
             continue;

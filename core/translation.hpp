@@ -16,13 +16,16 @@ enum class translation_outcome {
 
 const char* to_string(translation_outcome o);
 
+// Whether an outcome names a target offset to commit (not pending / nothing_known).
+constexpr bool committable(translation_outcome o) {
+  return o != translation_outcome::pending && o != translation_outcome::nothing_known;
+}
+
 struct translation {
   translation_outcome outcome = translation_outcome::pending;
   target_offset target{-1}; // meaningful unless pending / nothing_known
 
-  bool committable() const {
-    return outcome != translation_outcome::pending && outcome != translation_outcome::nothing_known;
-  }
+  bool committable() const { return core::committable(outcome); }
 };
 
 translation translate(const offset_index& index, source_offset committed);

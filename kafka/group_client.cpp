@@ -2,9 +2,6 @@
 
 #include "kafka/client.hpp"
 
-#include <algorithm>
-#include <cstdlib>
-
 namespace k2k::kafka {
 
 group_client::group_client(properties props, const std::string& group) : group_(group) {
@@ -28,8 +25,7 @@ result<std::map<topic_partition, alter_outcome>>
 group_client::commit(const std::map<topic_partition, committed_offset>& offsets) {
   auto list = to_partition_list(offsets);
   auto err = rd_kafka_commit(consumer_.get(), list.get(), 0);
-  if (err == RD_KAFKA_RESP_ERR_UNKNOWN_MEMBER_ID || err == RD_KAFKA_RESP_ERR_ILLEGAL_GENERATION ||
-      err == RD_KAFKA_RESP_ERR_REBALANCE_IN_PROGRESS)
+  if (live_members_error(err))
     return error_info{ec::active_group, "group " + group_ + " has live members"};
   std::map<topic_partition, alter_outcome> out;
   for (int i = 0; i < list->cnt; ++i) {

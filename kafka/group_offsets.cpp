@@ -42,6 +42,12 @@ bool unsupported(rd_kafka_resp_err_t code) {
 
 } // namespace
 
+bool live_members_error(rd_kafka_resp_err_t code) {
+  return code == RD_KAFKA_RESP_ERR_UNKNOWN_MEMBER_ID ||
+         code == RD_KAFKA_RESP_ERR_REBALANCE_IN_PROGRESS ||
+         code == RD_KAFKA_RESP_ERR_ILLEGAL_GENERATION;
+}
+
 topic_partition_list_ptr to_partition_list(const std::vector<topic_partition>& partitions) {
   topic_partition_list_ptr list{
       rd_kafka_topic_partition_list_new(static_cast<int>(partitions.size()))};
@@ -134,10 +140,7 @@ alter_group_offsets(rd_kafka_t* rk, const std::string& group,
   for (size_t g = 0; g < n; ++g) {
     if (const auto* err = rd_kafka_group_result_error(groups[g])) {
       auto code = rd_kafka_error_code(err);
-      bool active = code == RD_KAFKA_RESP_ERR_UNKNOWN_MEMBER_ID ||
-                    code == RD_KAFKA_RESP_ERR_REBALANCE_IN_PROGRESS ||
-                    code == RD_KAFKA_RESP_ERR_ILLEGAL_GENERATION;
-      return error_info{active ? ec::active_group : ec::kafka_error,
+      return error_info{live_members_error(code) ? ec::active_group : ec::kafka_error,
                         "committing offsets of group " + group + ": " + rd_kafka_error_string(err)};
     }
     const auto* parts = rd_kafka_group_result_partitions(groups[g]);

@@ -49,6 +49,9 @@ to_partition_list(const std::map<topic_partition, committed_offset>& offsets);
 std::map<topic_partition, committed_offset>
 committed_offsets(const rd_kafka_topic_partition_list_t& list);
 
+// The broker's answers to an offset commit that mean "the group has live members".
+bool live_members_error(rd_kafka_resp_err_t code);
+
 struct group_description {
   std::string state; // "Stable", "Empty", "Dead" (no such group), ...
   size_t members = 0;

@@ -2,8 +2,6 @@
 
 #include "kafka/group_client.hpp"
 
-#include <memory>
-
 namespace k2k::reliability {
 
 using namespace std::chrono_literals;
@@ -24,15 +22,12 @@ commit_watch::~commit_watch() {
 
 void commit_watch::run() {
   // Consumer handles, not the admin API: see kafka/group_client.hpp.
-  std::map<std::string, std::unique_ptr<kafka::group_client>> clients;
-  for (const auto& group : groups_)
-    clients[group] = std::make_unique<kafka::group_client>(
-        kafka::properties{{"bootstrap.servers", bootstrap_}}, group);
+  kafka::group_client_pool clients{{{"bootstrap.servers", bootstrap_}}};
   std::unique_lock lock{mutex_};
   while (!stopping_) {
     for (const auto& group : groups_) {
       lock.unlock();
-      auto read = clients[group]->committed(partitions_, 5s);
+      auto read = clients[group].committed(partitions_, 5s);
       lock.lock();
       if (!read) // brokers down or errors injected: read again next round
         continue;

@@ -23,7 +23,6 @@ int main(int argc, char** argv) {
   std::string guard = "enabled";
   std::vector<std::string> faults;
   std::string work_dir;
-  bool seeded = false;
   app.add_option("--k2k", o.k2k, "the k2k binary")->required()->check(CLI::ExistingFile);
   auto* seed_opt = app.add_option("--seed", o.seed, "seed of the first scenario (default: random)");
   app.add_option("--scenarios", scenarios, "scenarios to run; scenario i uses seed + i")
@@ -44,8 +43,7 @@ int main(int argc, char** argv) {
       ->check(CLI::IsMember({"at-least-once", "exactly-once"}));
   app.add_option("--work-dir", work_dir, "configs and process logs (default: a new temp dir)");
   CLI11_PARSE(app, argc, argv);
-  seeded = seed_opt->count() > 0;
-  if (!seeded)
+  if (seed_opt->count() == 0)
     o.seed = std::random_device{}() % 1000000;
   for (const auto& k : faults)
     if (std::find(fault_kinds().begin(), fault_kinds().end(), k) == fault_kinds().end()) {

@@ -95,6 +95,10 @@ struct fleet {
   void start_replicator(size_t i) {
     replicators[i] = k2k("replicate", "replicator-" + std::to_string(i), env);
   }
+  void kill9_and_restart_replicator(size_t i) {
+    replicators[i]->kill9();
+    start_replicator(i);
+  }
   void start_mapper(size_t i) {
     mappers[i] = k2k("offset-mapping", "offset-mapping-" + std::to_string(i), env);
   }
@@ -288,17 +292,13 @@ scenario_result run_scenario(const scenario_options& o) {
         // They meet the producer of a replicator that starts now.
         errors(target, kafka::api_key::init_producer_id,
                {RD_KAFKA_RESP_ERR_COORDINATOR_NOT_AVAILABLE, RD_KAFKA_RESP_ERR_NOT_COORDINATOR});
-        auto i = rng() % f.replicators.size();
-        f.replicators[i]->kill9();
-        f.start_replicator(i);
+        f.kill9_and_restart_replicator(rng() % f.replicators.size());
       } else if (kind == fault::end_txn_errors) {
         errors(target, kafka::api_key::end_txn,
                {RD_KAFKA_RESP_ERR_COORDINATOR_NOT_AVAILABLE, RD_KAFKA_RESP_ERR_NOT_COORDINATOR,
                 RD_KAFKA_RESP_ERR_CONCURRENT_TRANSACTIONS});
       } else if (kind == fault::kill_replicator) {
-        auto i = rng() % f.replicators.size();
-        f.replicators[i]->kill9();
-        f.start_replicator(i);
+        f.kill9_and_restart_replicator(rng() % f.replicators.size());
       } else if (kind == fault::restart_replicator) {
         auto i = rng() % f.replicators.size();
         auto status = f.replicators[i]->terminate(40s);
@@ -357,7 +357,6 @@ scenario_result run_scenario(const scenario_options& o) {
       }
     }
     spdlog::info("reliability seed {} {}: {}", o.seed, step_label, applied);
-    result.steps_faults.push_back(applied);
     // The faults last this long: a duration of the scenario, not a wait for an event.
     std::this_thread::sleep_until(clock::now() + hold);
     for (auto it = reverts.rbegin(); it != reverts.rend(); ++it)

@@ -37,7 +37,6 @@ struct scenario_result {
   std::string mode;
   int steps = 0;
   std::map<std::string, int> faults;                 // kind -> times injected
-  std::vector<std::string> steps_faults;             // what each step injected
   std::map<std::string, invariant_tally> invariants; // name -> checks, violations
   std::vector<std::string> violations;               // one line each, with the step
   int64_t source_records = 0;

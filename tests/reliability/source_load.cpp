@@ -5,8 +5,6 @@
 
 #include <spdlog/spdlog.h>
 
-#include <memory>
-
 namespace k2k::reliability {
 
 using namespace std::chrono_literals;
@@ -100,10 +98,7 @@ void source_load::produce_loop() {
 }
 
 void source_load::commit_loop() {
-  std::map<std::string, std::unique_ptr<kafka::group_client>> clients;
-  for (const auto& group : o_.groups)
-    clients[group] = std::make_unique<kafka::group_client>(
-        kafka::properties{{"bootstrap.servers", o_.source_bootstrap}}, group);
+  kafka::group_client_pool clients{{{"bootstrap.servers", o_.source_bootstrap}}};
   std::mt19937_64 rng{o_.seed ^ 0x5eedULL};
   group_commits committed;
   // A write that failed may still have been applied: it is repeated as it was until it
@@ -124,7 +119,7 @@ void source_load::commit_loop() {
           int64_t wanted = dice < 3 ? current : dice < 4 ? end : std::min(end, current + step);
           next[tp] = {std::max(current, wanted), ""}; // idle, caught up, or reading on
         }
-      auto written = clients[group]->commit(next);
+      auto written = clients[group].commit(next);
       bool all = static_cast<bool>(written);
       if (written)
         for (const auto& [tp, outcome] : *written)

@@ -51,6 +51,12 @@ committer_actor::behavior_type committer(committer_actor::stateful_pointer<commi
                                       cfg.features.apply_mappings_guard)) {
           case core::guard_decision::write:
             writes[tp] = {e.target_offset, core::encode_guard_metadata(prefix, version)};
+            // With the guard off a stale view rewinds the group: the operator should see it.
+            if (!cfg.features.apply_mappings_guard && now && e.target_offset < now->offset.value &&
+                first_notice(tp, now->offset.value, "rewind"))
+              spdlog::warn("offset-mapping: {} {}[{}]: moving {} back to {} "
+                           "(features.applyMappingsGuard is disabled)",
+                           group, tp.first, tp.second, now->offset.value, e.target_offset);
             break;
           case core::guard_decision::skip_unchanged:
             ++report.unchanged;

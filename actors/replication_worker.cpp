@@ -564,9 +564,13 @@ struct replication_worker::impl : kafka::rebalance_listener {
     if (!s.in_transaction)
       return;
     auto* p = s.txn_producer.get();
+    // Delivery reports give the target offsets. A slow target only delays the batch
+    // (message.timeout.ms, which librdkafka keeps within transaction.timeout.ms, turns a
+    // lost record into a failed report); a stopping worker waits its shutdown timeout.
     auto deadline = clock::now() + cfg.replicator.shutdown_timeout;
-    while (rd_kafka_outq_len(p) > 0 && stop_mode.load() != 2 && clock::now() < deadline) {
-      rd_kafka_flush(p, 100); // delivery reports give the target offsets
+    while (rd_kafka_outq_len(p) > 0 && stop_mode.load() != 2 &&
+           (stop_mode.load() == 0 || clock::now() < deadline)) {
+      rd_kafka_flush(p, 100);
       refresh_snapshot();
     }
     if (stop_mode.load() == 2)
@@ -585,8 +589,20 @@ struct replication_worker::impl : kafka::rebalance_listener {
     }
     kafka::error_ptr err;
     auto timeout = static_cast<int>(cfg.replicator.shutdown_timeout.count());
-    if (ok)
+    // A retriable error (a timeout, the coordinator moving) leaves the commit going on in
+    // the background: commit_transaction resumes it rather than throwing the batch away.
+    // librdkafka turns it into an abortable error once transaction.timeout.ms has passed;
+    // a stopping worker retries only for its shutdown timeout.
+    auto retry_until = clock::now() + cfg.replicator.shutdown_timeout;
+    for (int attempt = 1; ok; ++attempt) {
       err.reset(rd_kafka_commit_transaction(p, timeout));
+      if (!err || !rd_kafka_error_is_retriable(err.get()) || stop_mode.load() == 2 ||
+          (stop_mode.load() == 1 && clock::now() >= retry_until))
+        break;
+      spdlog::warn("replicate: committing the transaction of {} (attempt {}): {}: retrying",
+                   kafka::describe(s.topic, s.partition), attempt,
+                   rd_kafka_error_string(err.get()));
+    }
     if (ok && !err) {
       s.checkpoint = rec->source_next.value;
       s.rewinds_in_a_row = 0;
@@ -604,8 +620,8 @@ struct replication_worker::impl : kafka::rebalance_listener {
               " failed (fenced by another worker?): " + rd_kafka_error_string(err.get())};
       return;
     }
-    spdlog::warn("replicate: aborting the transaction of {} at {}: {}",
-                 kafka::describe(s.topic, s.partition), s.batch_first,
+    spdlog::warn("replicate: aborting the transaction of {} (source offsets {}..{}): {}",
+                 kafka::describe(s.topic, s.partition), s.batch_first, s.next_offset - 1,
                  err ? rd_kafka_error_string(err.get()) : "a record was not delivered");
     if (kafka::error_ptr abort_err{rd_kafka_abort_transaction(p, timeout)}) {
       fatal = error_info{ec::kafka_error, "cannot abort the transaction of " +

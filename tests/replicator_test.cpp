@@ -361,6 +361,36 @@ TEST_CASE("exactly-once: a failed batch is aborted and replayed from its first r
   }
 }
 
+TEST_CASE("exactly-once: a commit that outlasts its call is resumed and not aborted",
+          "[replicator][exactly-once]") {
+  two_clusters c;
+  create_on_both(c, "orders", 1);
+  c.target.create_topic(mapping_topic, 1);
+  auto cfg =
+      pipeline(c, "[orders]", "features: {exactlyOnce: enabled}\noffsetMapping: {partitions: 1}\n");
+  cfg.replicator.shutdown_timeout = std::chrono::milliseconds{500}; // one commit call's limit
+  running_worker worker{cfg};
+  // (The mock shows transactional records before their commit: wait for the worker's own
+  // count of committed records.)
+  produce(c.source.bootstrap_servers(), "orders", 0, numbered_records(30));
+  REQUIRE(worker.wait_for_status([](const auto& s) { return s.records == 30; }));
+  // Connections are warm now. The coordinator answers EndTxn "loading" for longer than one
+  // commit call may block: the call returns a retriable timeout while librdkafka keeps
+  // retrying in the background.
+  c.target.push_request_errors(
+      kafka::api_key::end_txn,
+      std::vector<rd_kafka_resp_err_t>(12, RD_KAFKA_RESP_ERR_COORDINATOR_LOAD_IN_PROGRESS));
+  produce(c.source.bootstrap_servers(), "orders", 0, numbered_records(30, 30));
+  REQUIRE(worker.wait_for_status([](const auto& s) { return s.records == 60; }));
+  auto view =
+      read_mappings(c.target.bootstrap_servers(), mapping_topic, 1, covers({{"orders/0", 60}}));
+  auto st = worker.status();
+  worker.stop();
+  CHECK(st.aborted_transactions == 0);
+  CHECK(check_mapped_partition(c, view, "orders", 0, 60).size() == 60);
+  CHECK(high_watermark(c.target.bootstrap_servers(), "orders", 0) == 60); // nothing twice
+}
+
 TEST_CASE("another writer interleaving on the target partition leaves the mappings exact",
           "[replicator]") {
   two_clusters c;

@@ -14,6 +14,7 @@
 #include <functional>
 #include <memory>
 #include <random>
+#include <regex>
 #include <thread>
 
 namespace k2k::reliability {
@@ -48,30 +49,34 @@ const std::string frozen = "frozen worker (SIGSTOP past its session)";
 const std::string rebalance = "mapping-partition rebalance";
 } // namespace fault
 
-std::string pipeline_yaml(bool exactly_once, bool guard) {
+constexpr int64_t batch_size = 1000; // the replicator's records per cycle (a transaction)
+
+std::string pipeline_yaml(const std::string& name, bool exactly_once, bool guard) {
   // Short sessions: the mock notices a killed member only when its session expires.
-  return std::string{
-             "name: reliability\n"
-             "source:\n"
-             "  kafka:\n"
-             "    common: {bootstrap.servers: \"${SOURCE_BOOTSTRAP}\"}\n"
-             "    consumer: {session.timeout.ms: \"6000\", heartbeat.interval.ms: \"500\"}\n"
-             "target:\n"
-             "  kafka:\n"
-             "    common: {bootstrap.servers: \"${TARGET_BOOTSTRAP}\"}\n"
-             "    consumer: {session.timeout.ms: \"6000\", heartbeat.interval.ms: \"500\"}\n"
-             "replication:\n"
-             "  - source: {topic: [" +
-             topic +
-             "]}\n"
-             "replicator: {reportInterval: 5s, shutdownTimeout: 20s}\n"
-             "offsetMapping: {partitions: " +
-             std::to_string(mapping_partitions) +
-             "}\n"
-             "groups: {consumerGroups: [app-a, app-b, app-c, " +
-             kcat_group +
-             "], pollInterval: 250ms}\n"
-             "features: {exactlyOnce: "} +
+  return "name: " + name +
+         "\n"
+         "source:\n"
+         "  kafka:\n"
+         "    common: {bootstrap.servers: \"${SOURCE_BOOTSTRAP}\"}\n"
+         "    consumer: {session.timeout.ms: \"6000\", heartbeat.interval.ms: \"500\"}\n"
+         "target:\n"
+         "  kafka:\n"
+         "    common: {bootstrap.servers: \"${TARGET_BOOTSTRAP}\"}\n"
+         "    consumer: {session.timeout.ms: \"6000\", heartbeat.interval.ms: \"500\"}\n"
+         "replication:\n"
+         "  - source: {topic: [" +
+         topic +
+         "]}\n"
+         "replicator: {reportInterval: 5s, shutdownTimeout: 20s, batchSize: " +
+         std::to_string(batch_size) +
+         "}\n"
+         "offsetMapping: {partitions: " +
+         std::to_string(mapping_partitions) +
+         "}\n"
+         "groups: {consumerGroups: [app-a, app-b, app-c, " +
+         kcat_group +
+         "], pollInterval: 250ms}\n"
+         "features: {exactlyOnce: " +
          (exactly_once ? "enabled" : "disabled") +
          ", applyMappingsGuard: " + (guard ? "enabled" : "disabled") +
          "}\n"
@@ -89,13 +94,20 @@ struct fleet {
 
   std::unique_ptr<child_process> k2k(const std::string& command, const std::string& name,
                                      const std::map<std::string, std::string>& environment) {
-    return std::make_unique<child_process>(std::vector<std::string>{o.k2k, command, "-c", config},
-                                           environment, log(name));
+    return k2k(command, name, environment, config);
+  }
+  std::unique_ptr<child_process> k2k(const std::string& command, const std::string& name,
+                                     const std::map<std::string, std::string>& environment,
+                                     const std::string& config_file) {
+    return std::make_unique<child_process>(
+        std::vector<std::string>{o.k2k, command, "-c", config_file}, environment, log(name));
   }
   void start_replicator(size_t i) {
     replicators[i] = k2k("replicate", "replicator-" + std::to_string(i), env);
   }
+  bool killed = false; // a replicator was killed -9: its open transactions were left behind
   void kill9_and_restart_replicator(size_t i) {
+    killed = true;
     replicators[i]->kill9();
     start_replicator(i);
   }
@@ -112,6 +124,44 @@ bool log_contains(const std::string& path, const std::string& text) {
       return true;
   return false;
 }
+
+// Follows the replicators' logs for the transactions that never committed: those a
+// replicator aborted ("aborting the transaction of orders[P] (source offsets A..B)") and,
+// after a kill -9, the one its partition's next owner aborted when it resumed from the
+// checkpoint ("orders[P] resumes at C (mapping checkpoint)": at most one batch from C).
+class uncommitted_transactions {
+public:
+  uncommitted_transactions(const std::string& work_dir, int64_t batch_size)
+      : work_dir_(work_dir), batch_size_(batch_size) {}
+
+  void feed(target_audit& audit, size_t replicators, bool after_kill) {
+    // (A resume long after the kill still follows it: the killed member's session must
+    // expire and the group rebalance first.)
+    static const std::regex aborted{R"(aborting the transaction of )" + topic +
+                                    R"(\[(\d+)\] \(source offsets (\d+)\.\.(-?\d+)\))"};
+    static const std::regex resumed{topic + R"(\[(\d+)\] resumes at (\d+) \(mapping checkpoint\))"};
+    for (size_t i = 0; i < replicators; ++i) {
+      auto path = work_dir_ + "/replicator-" + std::to_string(i) + ".log";
+      std::ifstream in{path};
+      in.seekg(read_[path]);
+      std::string line;
+      std::smatch m;
+      while (std::getline(in, line) && !in.eof()) {
+        read_[path] = in.tellg();
+        if (std::regex_search(line, m, aborted))
+          audit.uncommitted_range(std::stoi(m[1]), std::stoll(m[2]), std::stoll(m[3]) + 1);
+        else if (after_kill && std::regex_search(line, m, resumed))
+          audit.uncommitted_range(std::stoi(m[1]), std::stoll(m[2]),
+                                  std::stoll(m[2]) + batch_size_);
+      }
+    }
+  }
+
+private:
+  std::string work_dir_;
+  int64_t batch_size_;
+  std::map<std::string, std::streampos> read_;
+};
 
 rd_kafka_resp_err_t pick(std::mt19937_64& rng, std::initializer_list<rd_kafka_resp_err_t> errors) {
   return *(errors.begin() + rng() % errors.size());
@@ -159,7 +209,12 @@ scenario_result run_scenario(const scenario_options& o) {
     c->create_topic(topic, partitions);
   target.create_topic(mapping_topic, mapping_partitions);
 
-  std::ofstream(o.work_dir + "/pipeline.yaml") << pipeline_yaml(exactly_once, o.guard);
+  std::ofstream(o.work_dir + "/pipeline.yaml")
+      << pipeline_yaml("reliability", exactly_once, o.guard);
+  // The zombie's deployment: same pipeline but a name of its own, so its own mapping consumer
+  // group: it believes it owns every mapping partition while the real workers own them too.
+  std::ofstream(o.work_dir + "/zombie.yaml")
+      << pipeline_yaml("reliability-zombie", exactly_once, o.guard);
   fleet f{o,
           o.work_dir + "/pipeline.yaml",
           {{"SOURCE_BOOTSTRAP", source.bootstrap_servers()},
@@ -183,6 +238,7 @@ scenario_result run_scenario(const scenario_options& o) {
       std::vector<std::string>{"/usr/bin/kcat", "-b", source.bootstrap_servers(), "-G", kcat_group,
                                "-q", "-o", "beginning", "-X", "auto.commit.interval.ms=200", topic},
       std::map<std::string, std::string>{}, "/dev/null");
+  auto load_started = clock::now();
   for (size_t i = 0; i < f.replicators.size(); ++i)
     f.start_replicator(i);
   for (size_t i = 0; i < f.mappers.size(); ++i)
@@ -212,10 +268,13 @@ scenario_result run_scenario(const scenario_options& o) {
     revive(f.replicators, "replicator", [&](size_t i) { f.start_replicator(i); });
     revive(f.mappers, "offset-mapping", [&](size_t i) { f.start_mapper(i); });
   };
+  uncommitted_transactions uncommitted{o.work_dir, batch_size};
   auto check_step = [&] {
     auto started = clock::now();
     ensure_running();
     tally(invariant::services, f.replicators.size() + f.mappers.size());
+    if (exactly_once)
+      uncommitted.feed(audit, f.replicators.size(), f.killed);
     for (const auto& v : audit.check())
       report(v);
     tally(invariant::on_target, 1);
@@ -238,10 +297,32 @@ scenario_result run_scenario(const scenario_options& o) {
         audit.target_records(), audit.mappings_checked());
   };
 
+  // Faults start once the pipeline runs: every application group has a translated commit on
+  // target (and a zombie has commits to be stale about).
+  {
+    auto until = clock::now() + 90s;
+    auto translated = [&] {
+      auto on_target = watch.latest();
+      for (const auto& g : app_groups)
+        if (on_target[g].empty())
+          return false;
+      return true;
+    };
+    while (clock::now() < until && !translated())
+      std::this_thread::sleep_until(clock::now() + 100ms); // the watcher's pace
+    if (!translated())
+      report({invariant::services, "no translated commit on target for every application group "
+                                   "90 s after the start"});
+    spdlog::info(
+        "reliability seed {}: pipeline running after {} ms", o.seed,
+        std::chrono::duration_cast<std::chrono::milliseconds>(clock::now() - load_started).count());
+  }
+
   for (int step = 1; step <= o.steps && clock::now() < o.deadline; ++step) {
     step_label = "step " + std::to_string(step);
     std::vector<std::function<void()>> reverts;
     std::set<std::pair<kafka::mock_cluster*, int32_t>> down;
+    std::set<size_t> restarted;
     auto hold = o.step_duration;
     int count = 1 + static_cast<int>(rng() % 2);
     std::string applied;
@@ -301,6 +382,10 @@ scenario_result run_scenario(const scenario_options& o) {
         f.kill9_and_restart_replicator(rng() % f.replicators.size());
       } else if (kind == fault::restart_replicator) {
         auto i = rng() % f.replicators.size();
+        // Twice in a row would signal a process still starting (before its handler).
+        injected = restarted.insert(i).second;
+        if (!injected)
+          continue;
         auto status = f.replicators[i]->terminate(40s);
         if (status != 0)
           report({invariant::services,
@@ -316,24 +401,45 @@ scenario_result run_scenario(const scenario_options& o) {
         if (!injected)
           continue;
         // Same pipeline, same mapping consumer group, but it reads the applications'
-        // commits from a cluster where they are as they were two steps ago.
-        auto old = load.commits_as_of(clock::now() - 2 * o.step_duration);
+        // commits from a cluster where they are as they were two steps ago (early on:
+        // halfway through the scenario so far, so that there is something to be stale about).
+        auto now = clock::now();
+        auto old = load.commits_as_of(
+            std::max(load_started + (now - load_started) / 2, now - 2 * o.step_duration));
         for (const auto& [group, commits] : old) {
           std::map<kafka::topic_partition, kafka::committed_offset> c;
           for (const auto& [tp, offset] : commits)
             c[tp] = {offset, ""};
-          kafka::group_client{{{"bootstrap.servers", stale.bootstrap_servers()}}, group}.commit(c);
+          auto written =
+              kafka::group_client{{{"bootstrap.servers", stale.bootstrap_servers()}}, group}.commit(
+                  c);
+          if (!written)
+            spdlog::warn("reliability: stale view of {} not written: {}", group,
+                         written.error().message);
+          else
+            for (const auto& [tp, outcome] : *written)
+              if (outcome.error)
+                spdlog::warn("reliability: stale view of {} {}[{}] not written: {}", group,
+                             tp.first, tp.second, rd_kafka_err2str(outcome.error));
         }
         auto env = f.env;
         env["SOURCE_BOOTSTRAP"] = stale.bootstrap_servers();
         auto name = "zombie-step-" + std::to_string(step); // a log of its own
-        zombie = f.k2k("offset-mapping", name, env);
-        // The fault starts when the zombie owns a mapping partition it has read to the end
-        // (its log says so); from then on it acts for the step's duration.
-        auto until = clock::now() + 30s;
-        while (clock::now() < until && !log_contains(f.log(name), "read up to its end"))
+        zombie = f.k2k("offset-mapping", name, env, o.work_dir + "/zombie.yaml");
+        // The fault starts when the zombie has acted on its stale view: its log shows a stale
+        // commit refused by the guard or, with the guard off, a rewind. Under load joining
+        // and loading mappings take a while; from then on it acts for the step's duration.
+        auto until = clock::now() + 60s;
+        auto acted = [&] {
+          return log_contains(f.log(name), "the target holds a newer version") ||
+                 log_contains(f.log(name), "(features.applyMappingsGuard is disabled)");
+        };
+        while (clock::now() < until && !acted())
           std::this_thread::sleep_until(clock::now() + 100ms); // polling the log file
-        reverts.push_back([&zombie] { zombie.reset(); });      // killed with -9
+        if (!acted())
+          spdlog::warn("reliability seed {} {}: the zombie found nothing stale to write in 60 s",
+                       o.seed, step_label);
+        reverts.push_back([&zombie] { zombie.reset(); }); // killed with -9
       } else if (kind == fault::frozen) {
         auto i = rng() % f.mappers.size();
         f.mappers[i]->stop();
@@ -427,6 +533,7 @@ scenario_result run_scenario(const scenario_options& o) {
     }
   result.source_records = load.produced();
   result.target_commit_changes = watch.changes();
+  result.uncommitted_copies = audit.uncommitted_copies();
   tally(invariant::monotonic, watch.reads());
   return result;
 }

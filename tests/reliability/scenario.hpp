@@ -41,6 +41,7 @@ struct scenario_result {
   std::vector<std::string> violations;               // one line each, with the step
   int64_t source_records = 0;
   size_t target_commit_changes = 0;
+  size_t uncommitted_copies = 0; // copies of aborted transactions the mock keeps readable
   bool violated() const { return !violations.empty(); }
 };
 

@@ -1,7 +1,8 @@
 // Reads what is on the clusters, incrementally, and checks the replication invariants:
 // every record the replicator counts as done is on target and equal to its source record,
 // every mapping points at the copy of the record it names, and (exactly-once) no source
-// record is on target twice. Also the ground truth of where a group must resume on target.
+// record is on target twice beyond what the mock's ignored aborts explain. Also the ground truth of
+// where a group must resume on target.
 #pragma once
 
 #include "core/mapping_record.hpp"
@@ -57,6 +58,14 @@ public:
   size_t target_records() const;
   size_t mappings_checked() const { return mappings_checked_; }
 
+  // Exactly-once on the 2.0.2 mock: an aborted transaction stays readable (its EndTxn ignores
+  // the abort), so a batch a replicator aborted, or left open when it was killed and whose
+  // next owner resumed from the checkpoint, is on target twice even with read_committed.
+  // Each such source range, taken from the replicators' logs, excuses one extra copy of
+  // each offset in it; any other second copy is a violation.
+  void uncommitted_range(int32_t partition, int64_t first, int64_t end);
+  size_t uncommitted_copies() const { return uncommitted_copies_; }
+
 private:
   struct copy {
     int64_t source_offset = -1; // -1: not a k2k copy of this topic (a foreign record)
@@ -75,7 +84,9 @@ private:
   std::vector<std::vector<core::mapping_record>> unchecked_;             // [p] awaiting target
   std::vector<int64_t> replicated_;                                      // [p]
   std::vector<int64_t> completeness_checked_;                            // [p]
+  std::vector<std::vector<std::pair<int64_t, int64_t>>> uncommitted_;    // [p] [first, end)
   size_t mappings_checked_ = 0;
+  size_t uncommitted_copies_ = 0;
 };
 
 } // namespace k2k::reliability

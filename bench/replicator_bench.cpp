@@ -3,8 +3,8 @@
 //   (b) `kcat -C | kcat -P`, if kcat is installed
 //   (c) k2k replicate with tracing headers and offset mappings
 //   (d) the same with exactly-once
-// Prints records/s and the ratios c/a, c/b, d/a. Not a test: machines are noisy, so only
-// ratios within one run mean anything.
+// Prints records/s (median of interleaved rounds) and the ratios c/a, c/b, d/a. Not a test:
+// machines are noisy, so only ratios within one run mean anything.
 #include "actors/replication_worker.hpp"
 #include "config/load.hpp"
 #include "kafka/client.hpp"
@@ -12,12 +12,15 @@
 
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
 #include <iostream>
+#include <map>
 #include <string>
 #include <thread>
+#include <vector>
 
 using namespace k2k;
 using clock_type = std::chrono::steady_clock;
@@ -71,7 +74,7 @@ void preload(const std::string& bootstrap, const std::string& topic, int64_t rec
 // With `headers`, it also adds the five tracing headers (no mappings, no progress
 // tracking), to separate what the headers cost on the wire from what k2k's bookkeeping costs.
 double raw_loop(const kafka::mock_cluster& src, const kafka::mock_cluster& tgt, int64_t records,
-                bool headers) {
+                bool headers, const std::string& target_topic) {
   auto consumer = kafka::make_consumer({{"bootstrap.servers", src.bootstrap_servers()},
                                         {"group.id", "bench-raw"},
                                         {"enable.auto.commit", "false"}});
@@ -103,7 +106,7 @@ double raw_loop(const kafka::mock_cluster& src, const kafka::mock_cluster& tgt, 
       rd_kafka_header_add(h, "k2k_timestamp", -1, ts.data(), -1);
       rd_kafka_header_add(h, "k2k_pipeline", -1, "c", -1);
     }
-    while (rd_kafka_producev(producer.get(), RD_KAFKA_V_TOPIC("raw"),
+    while (rd_kafka_producev(producer.get(), RD_KAFKA_V_TOPIC(target_topic.c_str()),
                              RD_KAFKA_V_PARTITION(m->partition), RD_KAFKA_V_KEY(m->key, m->key_len),
                              RD_KAFKA_V_VALUE(m->payload, m->len),
                              RD_KAFKA_V_MSGFLAGS(RD_KAFKA_MSG_F_COPY), RD_KAFKA_V_HEADERS(h),
@@ -118,12 +121,13 @@ double raw_loop(const kafka::mock_cluster& src, const kafka::mock_cluster& tgt, 
 }
 
 // (b) kcat piping values (newline-delimited) from source to target.
-double kcat_pipe(const kafka::mock_cluster& src, const kafka::mock_cluster& tgt, int64_t records) {
+double kcat_pipe(const kafka::mock_cluster& src, const kafka::mock_cluster& tgt, int64_t records,
+                 const std::string& target_topic) {
   if (std::system("command -v kcat > /dev/null 2>&1") != 0)
     return 0;
   auto cmd = "kcat -C -b " + src.bootstrap_servers() + " -t bench -o beginning -e -q -c " +
              std::to_string(records) + " -f '%k\\t%s\\n' | kcat -P -b " + tgt.bootstrap_servers() +
-             " -t kcat -K '\\t'";
+             " -t " + target_topic + " -K '\\t'";
   auto start = clock_type::now();
   if (std::system(cmd.c_str()) != 0)
     return 0;
@@ -133,13 +137,17 @@ double kcat_pipe(const kafka::mock_cluster& src, const kafka::mock_cluster& tgt,
 // (c)/(d) the replicator (status snapshots every 100 ms).
 double k2k_replicate(const kafka::mock_cluster& src, const kafka::mock_cluster& tgt,
                      int64_t records, bool exactly_once, const std::string& name) {
+  // Experiments: K2K_BENCH_PRODUCER="linger.ms: 50", K2K_BENCH_REPLICATOR="batchSize: 500"
+  const char* producer = std::getenv("K2K_BENCH_PRODUCER");
+  const char* replicator = std::getenv("K2K_BENCH_REPLICATOR");
   auto yaml = "name: " + name + "\nsource: {kafka: {common: {bootstrap.servers: \"" +
               src.bootstrap_servers() + "\"}}}\ntarget: {kafka: {common: {bootstrap.servers: \"" +
-              tgt.bootstrap_servers() +
-              "\"}}}\nreplication:\n  - source: {topic: [bench]}\n  - sink: {topic: {prefix: \"" +
+              tgt.bootstrap_servers() + "\"}, producer: {" + (producer ? producer : "") +
+              "}}}\nreplication:\n  - source: {topic: [bench]}\n  - sink: {topic: {prefix: \"" +
               name + ".\"}}\noffsetMapping: {topic: " + name + ".mappings, partitions: 4}\n" +
               "features: {exactlyOnce: " + (exactly_once ? "enabled" : "disabled") +
-              "}\nreplicator: {reportInterval: 1s}\n";
+              "}\nreplicator: {reportInterval: 1s" +
+              (replicator ? std::string{", "} + replicator : "") + "}\n";
   auto loaded = config::load_string(yaml, "bench.yaml");
   if (!loaded.ok()) {
     std::cerr << loaded.errors.front().to_string() << "\n";
@@ -168,10 +176,6 @@ int main(int argc, char** argv) {
   spdlog::set_level(std::getenv("K2K_BENCH_LOG") ? spdlog::level::info : spdlog::level::warn);
   kafka::mock_cluster src{1}, tgt{1};
   src.create_topic("bench", partitions);
-  for (auto t : {"raw", "kcat", "c.bench", "d.bench"})
-    tgt.create_topic(t, partitions);
-  for (auto t : {"c.mappings", "d.mappings"})
-    tgt.create_topic(t, 4);
   std::cout << "preloading " << records << " records of " << value_size << " bytes into "
             << partitions << " partitions" << std::endl;
   preload(src.bootstrap_servers(), "bench", records, value_size);
@@ -190,12 +194,47 @@ int main(int argc, char** argv) {
     }
   }
 
-  double a = raw_loop(src, tgt, records, false);
-  double a_headers = raw_loop(src, tgt, records, true);
-  double b = kcat_pipe(src, tgt, records);
-  double c = k2k_replicate(src, tgt, records, false, "c");
-  double d = k2k_replicate(src, tgt, records, true, "d");
-
+  // A third argument picks runs (e.g. "c" to profile k2k alone); by default all of them. The
+  // runs take turns, `repeat` rounds (fourth argument, default 3), each into topics of its
+  // own; the median of each run is reported, so one noisy moment does not decide a ratio.
+  std::string runs = argc > 3 ? argv[3] : "aAbcd";
+  int repeat = argc > 4 ? std::max(1, std::atoi(argv[4])) : 3;
+  auto wanted = [&](char run) { return runs.find(run) != std::string::npos; };
+  std::map<char, std::vector<double>> rates;
+  for (int round = 1; round <= repeat; ++round) {
+    auto n = std::to_string(round);
+    for (const auto& t :
+         {"raw" + n, "rawh" + n, "kcat" + n, "c" + n + ".bench", "d" + n + ".bench"})
+      tgt.create_topic(t, partitions);
+    for (const auto& t : {"c" + n + ".mappings", "d" + n + ".mappings"})
+      tgt.create_topic(t, 4);
+    if (wanted('a'))
+      rates['a'].push_back(raw_loop(src, tgt, records, false, "raw" + n));
+    if (wanted('A'))
+      rates['A'].push_back(raw_loop(src, tgt, records, true, "rawh" + n));
+    if (wanted('b'))
+      rates['b'].push_back(kcat_pipe(src, tgt, records, "kcat" + n));
+    if (wanted('c'))
+      rates['c'].push_back(k2k_replicate(src, tgt, records, false, "c" + n));
+    if (wanted('d'))
+      rates['d'].push_back(k2k_replicate(src, tgt, records, true, "d" + n));
+  }
+  auto median = [&](char run) {
+    auto v = rates[run];
+    if (v.empty())
+      return 0.0;
+    std::sort(v.begin(), v.end());
+    return v[v.size() / 2];
+  };
+  std::printf("\nrecords/s of each round:");
+  for (const auto& [run, v] : rates) {
+    std::printf("\n  %c:", run);
+    for (auto r : v)
+      std::printf(" %.0f", r);
+  }
+  std::printf("\n(median of %d rounds below)\n", repeat);
+  double a = median('a'), a_headers = median('A'), b = median('b'), c = median('c'),
+         d = median('d');
   std::printf("\n%-52s %12s\n", "run", "records/s");
   std::printf("%-52s %12.0f\n", "(a) raw librdkafka consume->produce loop", a);
   std::printf("%-52s %12.0f\n", "(a') the same loop adding the 5 tracing headers", a_headers);

@@ -9,6 +9,13 @@ void partition_progress::sent(source_offset s) {
 }
 
 partition_progress::entry* partition_progress::find(source_offset s) {
+  if (entries_.empty() || s < entries_.front().source)
+    return nullptr;
+  // Source offsets in flight are contiguous unless the source has gaps (transaction markers,
+  // compaction): then its position is direct; otherwise search.
+  auto direct = static_cast<size_t>(s - entries_.front().source);
+  if (direct < entries_.size() && entries_[direct].source == s)
+    return &entries_[direct];
   auto it = std::lower_bound(entries_.begin(), entries_.end(), s,
                              [](const entry& e, source_offset v) { return e.source < v; });
   return it != entries_.end() && it->source == s ? &*it : nullptr;

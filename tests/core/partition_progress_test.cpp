@@ -60,3 +60,24 @@ TEST_CASE("a failed delivery holds back everything after it", "[core][progress]"
   CHECK(p.in_flight() == 0);
   CHECK_FALSE(p.first_failure());
 }
+
+TEST_CASE("reports for offsets never sent change nothing", "[core][progress]") {
+  //  sent  5 6 [7 gap] 8      reports for 4 (before), 7 (the gap), 9 (after) are ignored
+  partition_progress p;
+  for (int64_t o : {5, 6, 8})
+    p.sent(s(o));
+  p.delivered(s(4), t(100));
+  p.delivered(s(7), t(101));
+  p.failed(s(9));
+  CHECK_FALSE(p.first_failure());
+  CHECK_FALSE(p.take_confirmed_prefix());
+  p.delivered(s(5), t(200));
+  p.delivered(s(6), t(201));
+  p.delivered(s(8), t(202));
+  auto prefix = p.take_confirmed_prefix();
+  REQUIRE(prefix);
+  REQUIRE(prefix->runs.size() == 2); // 5..6 -> 200..201, 8 -> 202
+  CHECK(prefix->runs[0].count == 2);
+  CHECK(prefix->runs[1].source_start == s(8));
+  CHECK(prefix->source_next == s(9));
+}

@@ -460,12 +460,17 @@ struct replication_worker::impl : kafka::rebalance_listener {
       return;
     }
     --s.outstanding;
-    if (m->err) {
+    // A success without an offset: when a later batch is acked while an earlier request's
+    // answer was lost, librdkafka's idempotent producer counts the earlier records as stored
+    // at offset -1 (an implicit ack). No mapping can name such a copy: sent again.
+    if (m->err || m->offset < 0) {
       ++delivery_errors;
       if (!s.failure())
         spdlog::error("replicate: {}@{} not delivered to {}: {}; rewinding the partition",
                       kafka::describe(s.topic, s.partition), tag->source_offset, s.target_topic,
-                      rd_kafka_err2str(m->err));
+                      m->err ? rd_kafka_err2str(m->err)
+                             : "delivered without a target offset (a retried write the broker "
+                               "had already stored)");
       s.progress.failed(core::source_offset{tag->source_offset});
       return;
     }
@@ -867,7 +872,8 @@ struct replication_worker::impl : kafka::rebalance_listener {
   }
 
   void consume_cycle() {
-    // Block only when nothing waits for a delivery report; those are served between cycles.
+    // Block only when nothing waits for a delivery report (served between cycles and every
+    // 256 records within one).
     const int first_wait_ms = in_flight() > 0 ? 1 : 100;
     rd_kafka_topic_t* last_topic = nullptr;
     int32_t last_partition = -1;
@@ -894,6 +900,10 @@ struct replication_worker::impl : kafka::rebalance_listener {
       if (s.failure())
         continue; // will be fetched again after the rewind
       replicate(s, m.get());
+      // Serve delivery reports within a long cycle too: confirmed records free their
+      // memory sooner and the producer's queue never backs up behind a whole batch.
+      if (i % 256 == 255)
+        rd_kafka_poll(producer_for(s), 0);
     }
   }
 

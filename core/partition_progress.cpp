@@ -22,6 +22,8 @@ partition_progress::entry* partition_progress::find(source_offset s) {
 }
 
 void partition_progress::delivered(source_offset s, target_offset t) {
+  if (t.value < 0)
+    return failed(s); // stored, but nobody can say where: no mapping may name it
   if (auto* e = find(s)) {
     e->target = t;
     e->st = state::delivered;

@@ -20,6 +20,8 @@ class partition_progress {
 public:
   // Sends happen in increasing source order.
   void sent(source_offset s);
+  // A delivery without a target offset (librdkafka's implicit ack of a retried idempotent
+  // write) counts as failed: the record must be sent again so that a mapping can name it.
   void delivered(source_offset s, target_offset t);
   void failed(source_offset s);
 

@@ -81,3 +81,20 @@ TEST_CASE("reports for offsets never sent change nothing", "[core][progress]") {
   CHECK(prefix->runs[1].source_start == s(8));
   CHECK(prefix->source_next == s(9));
 }
+
+TEST_CASE("a delivery without a target offset is sent again, never mapped", "[core][progress]") {
+  //  sent 0 1 2;  1 is acked at offset -1 (stored somewhere unknown)  -> prefix stops at 1
+  partition_progress p;
+  for (int64_t o = 0; o < 3; ++o)
+    p.sent(s(o));
+  p.delivered(s(0), t(10));
+  p.delivered(s(1), t(-1));
+  p.delivered(s(2), t(12));
+  auto prefix = p.take_confirmed_prefix();
+  REQUIRE(prefix);
+  CHECK(prefix->source_next == s(1));
+  for (const auto& run : prefix->runs)
+    CHECK(run.target_start.value >= 0);
+  REQUIRE(p.first_failure());
+  CHECK(*p.first_failure() == s(1));
+}

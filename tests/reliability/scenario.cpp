@@ -106,10 +106,11 @@ struct fleet {
     replicators[i] = k2k("replicate", "replicator-" + std::to_string(i), env);
   }
   bool killed = false; // a replicator was killed -9: its open transactions were left behind
-  void kill9_and_restart_replicator(size_t i) {
+  size_t kill9_and_restart_replicator(size_t i) {
     killed = true;
     replicators[i]->kill9();
     start_replicator(i);
+    return i;
   }
   void start_mapper(size_t i) {
     mappers[i] = k2k("offset-mapping", "offset-mapping-" + std::to_string(i), env);
@@ -373,16 +374,16 @@ scenario_result run_scenario(const scenario_options& o) {
         // They meet the producer of a replicator that starts now.
         errors(target, kafka::api_key::init_producer_id,
                {RD_KAFKA_RESP_ERR_COORDINATOR_NOT_AVAILABLE, RD_KAFKA_RESP_ERR_NOT_COORDINATOR});
-        f.kill9_and_restart_replicator(rng() % f.replicators.size());
+        restarted.insert(f.kill9_and_restart_replicator(rng() % f.replicators.size()));
       } else if (kind == fault::end_txn_errors) {
         errors(target, kafka::api_key::end_txn,
                {RD_KAFKA_RESP_ERR_COORDINATOR_NOT_AVAILABLE, RD_KAFKA_RESP_ERR_NOT_COORDINATOR,
                 RD_KAFKA_RESP_ERR_CONCURRENT_TRANSACTIONS});
       } else if (kind == fault::kill_replicator) {
-        f.kill9_and_restart_replicator(rng() % f.replicators.size());
+        restarted.insert(f.kill9_and_restart_replicator(rng() % f.replicators.size()));
       } else if (kind == fault::restart_replicator) {
         auto i = rng() % f.replicators.size();
-        // Twice in a row would signal a process still starting (before its handler).
+        // Not one (re)started in this step: it may still be starting, before its handler.
         injected = restarted.insert(i).second;
         if (!injected)
           continue;

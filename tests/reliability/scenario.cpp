@@ -270,14 +270,19 @@ scenario_result run_scenario(const scenario_options& o) {
     revive(f.mappers, "offset-mapping", [&](size_t i) { f.start_mapper(i); });
   };
   uncommitted_transactions uncommitted{o.work_dir, batch_size};
+  auto audit_check = [&] {
+    for (const auto& v : audit.check())
+      report(v);
+    if (exactly_once)
+      uncommitted.feed(audit, f.replicators.size(), f.killed); // after the read (judge_duplicates)
+    for (const auto& v : audit.judge_duplicates())
+      report(v);
+  };
   auto check_step = [&] {
     auto started = clock::now();
     ensure_running();
     tally(invariant::services, f.replicators.size() + f.mappers.size());
-    if (exactly_once)
-      uncommitted.feed(audit, f.replicators.size(), f.killed);
-    for (const auto& v : audit.check())
-      report(v);
+    audit_check();
     tally(invariant::on_target, 1);
     tally(invariant::mappings, 1);
     if (exactly_once)
@@ -490,8 +495,7 @@ scenario_result run_scenario(const scenario_options& o) {
   auto deadline = clock::now() + o.quiet_timeout;
   std::vector<std::string> behind;
   for (;;) {
-    for (const auto& v : audit.check())
-      report(v);
+    audit_check();
     behind.clear();
     for (int32_t p = 0; p < partitions; ++p)
       if (audit.replicated(p) < audit.source_end(p))

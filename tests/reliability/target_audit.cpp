@@ -131,20 +131,8 @@ std::vector<violation> target_audit::check() {
             } else {
               c.source_offset = *s;
               newest_copy_[p][*s] = m.offset;
-              auto n = ++copies_[p][*s];
-              if (n >= 2 && o_.exactly_once) {
-                auto excuses =
-                    std::count_if(uncommitted_[p].begin(), uncommitted_[p].end(),
-                                  [&](const auto& r) { return r.first <= *s && *s < r.second; });
-                if (excuses >= n - 1)
-                  ++uncommitted_copies_;
-                else
-                  violations.push_back(
-                      {invariant::no_duplicates,
-                       "source " + at(o_.topic, p, *s) + " is on target " + std::to_string(n) +
-                           " times (copy at " + std::to_string(m.offset) + "; " +
-                           std::to_string(excuses) + " uncommitted transaction(s) cover it)"});
-              }
+              if (++copies_[p][*s] >= 2 && o_.exactly_once)
+                duplicates_.push_back({p, *s, copies_[p][*s], m.offset});
             }
           }
           target.resize(m.offset);
@@ -204,6 +192,26 @@ std::vector<violation> target_audit::check() {
     }
     completeness_checked_[p] = replicated_[p];
   }
+  return violations;
+}
+
+std::vector<violation> target_audit::judge_duplicates() {
+  std::vector<violation> violations;
+  for (const auto& d : duplicates_) {
+    const auto& ranges = uncommitted_[d.partition];
+    auto excuses = std::count_if(ranges.begin(), ranges.end(), [&](const auto& r) {
+      return r.first <= d.source && d.source < r.second;
+    });
+    if (excuses >= d.copies - 1)
+      ++uncommitted_copies_;
+    else
+      violations.push_back({invariant::no_duplicates,
+                            "source " + at(o_.topic, d.partition, d.source) + " is on target " +
+                                std::to_string(d.copies) + " times (copy at " +
+                                std::to_string(d.target) + "; " + std::to_string(excuses) +
+                                " uncommitted transaction(s) cover it)"});
+  }
+  duplicates_.clear();
   return violations;
 }
 

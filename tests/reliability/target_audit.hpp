@@ -64,6 +64,10 @@ public:
   // Each such source range, taken from the replicators' logs, excuses one extra copy of
   // each offset in it; any other second copy is a violation.
   void uncommitted_range(int32_t partition, int64_t first, int64_t end);
+  // Judges the second copies check() found (exactly-once) against the ranges known now. Call
+  // it after reading the logs that follow check(): a replicator logs its resume point before
+  // it re-copies, so every copy check() read has its excuse in the logs by then.
+  std::vector<violation> judge_duplicates();
   size_t uncommitted_copies() const { return uncommitted_copies_; }
 
 private:
@@ -85,6 +89,13 @@ private:
   std::vector<int64_t> replicated_;                                      // [p]
   std::vector<int64_t> completeness_checked_;                            // [p]
   std::vector<std::vector<std::pair<int64_t, int64_t>>> uncommitted_;    // [p] [first, end)
+  struct duplicate {
+    int32_t partition;
+    int64_t source;
+    int copies;
+    int64_t target; // offset of the latest copy
+  };
+  std::vector<duplicate> duplicates_; // found by check(), not judged yet
   size_t mappings_checked_ = 0;
   size_t uncommitted_copies_ = 0;
 };

@@ -79,11 +79,27 @@ public:
     return false;
   }
 
-  // Reports keys not in `allowed`, suggesting the closest allowed one.
+  // YAML forbids a key twice in one map, but yaml-cpp keeps both and a lookup finds only
+  // the first: the second one's settings would be dropped without a word.
+  bool is_duplicate(const YAML::Node& map, const YAML::const_iterator& at,
+                    const std::string& path) {
+    for (auto it = map.begin(); it != at; ++it)
+      if (it->first.Scalar() == at->first.Scalar()) {
+        report(at->first, child_path(path, at->first.Scalar()),
+               "duplicate key, first given at line " + std::to_string(it->first.Mark().line + 1) +
+                   " (this one would be ignored: merge the two)");
+        return true;
+      }
+    return false;
+  }
+
+  // Reports keys not in `allowed`, suggesting the closest allowed one, and repeated keys.
   void check_keys(const YAML::Node& map, const std::string& path,
                   const std::vector<std::string>& allowed) {
     for (auto it = map.begin(); it != map.end(); ++it) {
       auto key = it->first.Scalar();
+      if (is_duplicate(map, it, path))
+        continue;
       if (std::find(allowed.begin(), allowed.end(), key) != allowed.end())
         continue;
       std::string message = "unknown key";
@@ -204,6 +220,8 @@ public:
     for (auto it = node.begin(); it != node.end(); ++it) {
       auto key = it->first.Scalar();
       auto key_path = child_path(path, key);
+      if (is_duplicate(node, it, path))
+        continue;
       auto value = scalar(it->second, key_path, "a librdkafka property value");
       if (!value)
         continue;

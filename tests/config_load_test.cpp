@@ -101,6 +101,19 @@ TEST_CASE("an unknown key names the closest known key", "[config]") {
       R"(p.yaml:13:1: zzzzzz: unknown key, expected one of "name", "source", "target", "replication", "features", "tracing", "offsetMapping", "groups", "errorHandling", "metrics" or "replicator")");
 }
 
+TEST_CASE("a key given twice in one map is an error, not silently ignored", "[config]") {
+  CHECK(only_error(minimal + "replicator: {batchSize: 10}\nreplicator: {reportInterval: 2s}\n") ==
+        "p.yaml:14:1: replicator: duplicate key, first given at line 13 (this one would be "
+        "ignored: merge the two)");
+  CHECK(only_error(minimal + "replicator:\n  batchSize: 10\n  batchSize: 20\n") ==
+        "p.yaml:15:3: replicator.batchSize: duplicate key, first given at line 14 (this one "
+        "would be ignored: merge the two)");
+  auto kafka = std::string{minimal}.replace(minimal.find("      bootstrap.servers: tgt"), 0,
+                                            "      linger.ms: 5\n      linger.ms: 50\n");
+  CHECK(only_error(kafka) == "p.yaml:10:7: target.kafka.common.\"linger.ms\": duplicate key, "
+                             "first given at line 9 (this one would be ignored: merge the two)");
+}
+
 TEST_CASE("a wrong type names what was expected and what was found", "[config]") {
   CHECK(only_error(minimal + "features: enabled\n") ==
         R"(p.yaml:13:11: features: expected a map, found "enabled")");

@@ -176,8 +176,9 @@ TEST_CASE("a missing target topic the cluster cannot create is named in the erro
 // Replicates `before` records per partition of orders[0..1], takes the data leader away,
 // produces `after` more, crashes the worker while records are in flight, brings the leader
 // back and restarts. Returns the source offset -> copies on target of each partition.
-std::vector<std::map<int64_t, int>> crash_and_restart(const std::string& extra_yaml, int before,
-                                                      int after) {
+std::vector<std::map<int64_t, int>> crash_and_restart(const std::string& extra_yaml,
+                                                      const std::string& replicator_settings,
+                                                      int before, int after) {
   two_clusters c;
   create_on_both(c, "orders", 2);
   c.target.create_topic(mapping_topic, mapping_partitions);
@@ -192,7 +193,7 @@ std::vector<std::map<int64_t, int>> crash_and_restart(const std::string& extra_y
   for (int32_t p = 0; p < 2; ++p)
     produce(c.source.bootstrap_servers(), "orders", p, numbered_records(before));
 
-  auto cfg = pipeline(c, "[orders]", extra_yaml);
+  auto cfg = pipeline(c, "[orders]", extra_yaml, replicator_settings);
   {
     running_worker first{cfg};
     read_mappings(c.target.bootstrap_servers(), mapping_topic, mapping_partitions,
@@ -222,7 +223,7 @@ std::vector<std::map<int64_t, int>> crash_and_restart(const std::string& extra_y
 
 TEST_CASE("a crash mid-stream loses nothing: the restart resumes from the mapping checkpoint",
           "[replicator][restart]") {
-  for (const auto& copies : crash_and_restart("replicator: {batchSize: 50}\n", 200, 400))
+  for (const auto& copies : crash_and_restart("", "batchSize: 50", 200, 400))
     CHECK(copies.size() == 600);
 }
 
@@ -234,7 +235,7 @@ TEST_CASE("broker outages and injected produce errors lose nothing", "[replicato
   for (int32_t p = 0; p < 2; ++p)
     produce(c.source.bootstrap_servers(), "orders", p, numbered_records(100));
 
-  running_worker worker{pipeline(c, "[orders]", "replicator: {batchSize: 10}\n")};
+  running_worker worker{pipeline(c, "[orders]", "", "batchSize: 10")};
   read_mappings(c.target.bootstrap_servers(), mapping_topic, mapping_partitions,
                 covers({{"orders/0", 1}}));
   // The leader of orders[0] on target goes away for a while, then comes back.
@@ -259,6 +260,44 @@ TEST_CASE("broker outages and injected produce errors lose nothing", "[replicato
     check_mapped_partition(c, view, "orders", p, 300);
   CHECK(st.delivery_errors >= 1);
   CHECK(st.rewinds >= 1);
+}
+
+TEST_CASE("backpressure: with the target down, records in flight stay within the limit",
+          "[replicator][faults]") {
+  two_clusters c;
+  create_on_both(c, "orders", 2);
+  c.target.create_topic(mapping_topic, mapping_partitions);
+  for (int32_t p = 0; p < 2; ++p)
+    c.target.set_leader("orders", p, 1);
+  for (int32_t p = 0; p < mapping_partitions; ++p)
+    c.target.set_leader(mapping_topic, p, 2 + p % 2);
+  for (int32_t p = 0; p < 2; ++p)
+    produce(c.source.bootstrap_servers(), "orders", p, numbered_records(10));
+  const uint64_t limit = 100, batch = 20;
+  running_worker worker{pipeline(c, "[orders]", "", "maxInFlightRecords: 100, batchSize: 20")};
+  read_mappings(c.target.bootstrap_servers(), mapping_topic, mapping_partitions,
+                covers({{"orders/0", 10}, {"orders/1", 10}}));
+  c.target.broker_down(1);
+  for (int32_t p = 0; p < 2; ++p)
+    produce(c.source.bootstrap_servers(), "orders", p, numbered_records(2000, 10));
+  // 4,000 records wait on source. Every status snapshot of the next 3 s (past the 1 s hold,
+  // after which the source partitions are paused as well) stays within the limit plus the
+  // one batch a cycle may take below it.
+  uint64_t most = 0;
+  worker.wait_for_status(
+      [&](const auto& st) {
+        most = std::max(most, st.in_flight);
+        return false;
+      },
+      std::chrono::seconds(3));
+  CHECK(most >= limit);
+  CHECK(most < limit + batch);
+  c.target.broker_up(1);
+  auto view = read_mappings(c.target.bootstrap_servers(), mapping_topic, mapping_partitions,
+                            covers({{"orders/0", 2010}, {"orders/1", 2010}}));
+  worker.stop();
+  for (int32_t p = 0; p < 2; ++p)
+    check_mapped_partition(c, view, "orders", p, 2010);
 }
 
 TEST_CASE("two workers share partitions, and when one stops the other takes over without loss",
@@ -315,8 +354,7 @@ TEST_CASE("with mappings off the replicator resumes from its own consumer group"
 
 TEST_CASE("exactly-once: a crash mid-transaction leaves no duplicate and loses nothing",
           "[replicator][exactly-once]") {
-  auto copies = crash_and_restart("features: {exactlyOnce: enabled}\nreplicator: {batchSize: 40}\n",
-                                  150, 150);
+  auto copies = crash_and_restart("features: {exactlyOnce: enabled}\n", "batchSize: 40", 150, 150);
   for (size_t p = 0; p < copies.size(); ++p)
     for (const auto& [offset, n] : copies[p]) {
       INFO("orders[" << p << "] source offset " << offset);
@@ -396,7 +434,7 @@ TEST_CASE("another writer interleaving on the target partition leaves the mappin
   two_clusters c;
   create_on_both(c, "orders", 1);
   c.target.create_topic(mapping_topic, mapping_partitions);
-  running_worker worker{pipeline(c, "[orders]", "replicator: {batchSize: 7}\n")};
+  running_worker worker{pipeline(c, "[orders]", "", "batchSize: 7")};
   // Source waves and foreign target writes alternate, so the target offsets of the
   // replicated records have gaps the mappings must describe.
   for (int wave = 0; wave < 10; ++wave) {

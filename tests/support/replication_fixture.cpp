@@ -9,7 +9,8 @@
 namespace k2k::test {
 
 config::pipeline_config pipeline(const two_clusters& c, const std::string& topics_yaml,
-                                 const std::string& extra_yaml) {
+                                 const std::string& extra_yaml,
+                                 const std::string& replicator_settings) {
   // Short session timeouts: the mock only notices a vanished member when it expires.
   auto yaml = "name: test-pipeline\n"
               "source:\n  kafka:\n    common: {bootstrap.servers: \"" +
@@ -21,8 +22,8 @@ config::pipeline_config pipeline(const two_clusters& c, const std::string& topic
               "replication:\n  - source: {topic: " +
               topics_yaml +
               "}\n"
-              "replicator: {reportInterval: 2s, topicRefreshInterval: 500ms}\n" +
-              extra_yaml;
+              "replicator: {reportInterval: 2s, topicRefreshInterval: 500ms" +
+              (replicator_settings.empty() ? "" : ", " + replicator_settings) + "}\n" + extra_yaml;
   auto loaded = config::load_string(yaml, "test.yaml");
   if (!loaded.ok())
     throw std::runtime_error("test config: " + loaded.errors.front().to_string());

@@ -15,9 +15,11 @@
 
 namespace k2k::test {
 
-// A pipeline config for the two clusters; `extra_yaml` is appended to the document.
+// A pipeline config for the two clusters; `extra_yaml` is appended to the document,
+// `replicator_settings` (e.g. "batchSize: 10") go into its replicator map.
 config::pipeline_config pipeline(const two_clusters& c, const std::string& topics_yaml,
-                                 const std::string& extra_yaml = "");
+                                 const std::string& extra_yaml = "",
+                                 const std::string& replicator_settings = "");
 
 // A replication worker on its own thread; stopped gracefully when destroyed.
 class running_worker {

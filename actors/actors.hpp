@@ -32,11 +32,14 @@ typename Inspector::result_type inspect(Inspector& f, owned_partition& x) {
   return f(caf::meta::type_name("owned_partition"), x.topic, x.partition, x.mapping);
 }
 
-// Which source partitions this worker may translate right now.
+// Which source partitions this worker may translate right now. `owned` names the generation
+// the asker knows; the answer is the current generation and, only when it differs, the list
+// (an unchanged list is not sent again: copying its actor handles every cycle was a cache
+// line per partition that every group fought over).
 using mapping_registry_actor = caf::typed_actor<
     caf::reacts_to<register_atom, std::string, int32_t, int32_t, partition_mapping_actor>,
     caf::reacts_to<ready_atom, int32_t>, caf::reacts_to<revoke_atom, int32_t>,
-    caf::replies_to<owned_atom>::with<std::vector<owned_partition>>>;
+    caf::replies_to<owned_atom, uint64_t>::with<uint64_t, std::vector<owned_partition>>>;
 
 // Reads committed offsets of a group on the source cluster (blocking I/O: detached).
 using source_offsets_actor =

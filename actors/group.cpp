@@ -5,89 +5,129 @@
 #include <caf/all.hpp>
 #include <spdlog/spdlog.h>
 
-#include <map>
-
 namespace k2k::actors {
 
 using namespace std::chrono_literals;
 
-group_actor::behavior_type group(group_actor::stateful_pointer<group_state> self,
-                                 std::string group_id, std::chrono::milliseconds poll_interval,
+// A cycle: owned partitions (registry) -> committed source offsets (source) -> one
+// translation per partition (partition actors) -> one commit batch (committer). The
+// handlers capture only the actor and its cycle, and the counters shared with other groups
+// are touched once per cycle: copies of shared handles and per-translation counter updates
+// were cache lines every scheduler thread fought over (bench/translation_cycle_bench).
+namespace {
+
+using group_pointer = group_actor::stateful_pointer<group_state>;
+using cycle_ptr = std::shared_ptr<group_cycle>;
+
+void finish(group_pointer self, const group_cycle& cycle) {
+  auto& st = self->state;
+  st.counters->pending += cycle.pending;
+  st.counters->translated += cycle.entries.size();
+  st.cycle_running = false;
+  st.counters->cycle_done();
+  self->delayed_send(self, st.poll_interval, tick_atom::value);
+}
+
+auto on_error(group_pointer self, cycle_ptr cycle) {
+  return [self, cycle](const caf::error& e) {
+    ++self->state.counters->errors;
+    spdlog::warn("offset-mapping: group {}: {}", self->state.group_id, self->system().render(e));
+    finish(self, *cycle);
+  };
+}
+
+void commit(group_pointer self, cycle_ptr cycle) {
+  if (cycle->entries.empty())
+    return finish(self, *cycle);
+  self->request(self->state.committer, 60s, commit_atom::value, self->state.group_id,
+                cycle->entries)
+      .then([self, cycle](const commit_report&) { finish(self, *cycle); }, on_error(self, cycle));
+}
+
+void translate(group_pointer self, cycle_ptr cycle) {
+  cycle->outstanding = cycle->commits.size();
+  if (cycle->commits.empty())
+    return finish(self, *cycle);
+  auto answered = [self, cycle] {
+    if (--cycle->outstanding == 0)
+      commit(self, cycle);
+  };
+  for (size_t i = 0; i < cycle->commits.size(); ++i) {
+    const auto& c = cycle->commits[i];
+    // No timeout: a partition actor answers at once, and one that quits (revoked) answers
+    // its queued requests with an error. A timeout per translation serialised every cycle
+    // on the actor clock's lock.
+    self->request(self->state.mapping_of.at({c.topic, c.partition}), caf::infinite,
+                  translate_atom::value, c.offset)
+        .then(
+            [cycle, i, answered](const translation_reply& r) {
+              auto outcome = static_cast<core::translation_outcome>(r.outcome);
+              if (!r.conflict.empty()) {
+                // counted and logged by the partition actor
+              } else if (!core::committable(outcome)) {
+                ++cycle->pending;
+              } else {
+                cycle->entries.push_back({r.target_topic, r.target_partition, r.target_offset,
+                                          cycle->commits[i].offset, r.mapping_partition,
+                                          r.mapping_position});
+              }
+              answered();
+            },
+            // The partition moved to another worker meanwhile: skip it.
+            [answered](const caf::error&) { answered(); });
+  }
+}
+
+void start_cycle(group_pointer self) {
+  auto cycle = std::make_shared<group_cycle>();
+  auto& st = self->state;
+  self->request(st.registry, caf::infinite, owned_atom::value, st.owned_generation)
+      .then(
+          [self, cycle](uint64_t generation, std::vector<owned_partition>& owned) {
+            auto& st = self->state;
+            if (generation != st.owned_generation) {
+              st.owned_generation = generation;
+              st.mapping_of.clear();
+              st.wanted.clear();
+              for (auto& o : owned) {
+                st.wanted.push_back({o.topic, o.partition, -1});
+                st.mapping_of[{o.topic, o.partition}] = std::move(o.mapping);
+              }
+            }
+            if (st.wanted.empty())
+              return finish(self, *cycle);
+            self->request(st.source, 30s, fetch_atom::value, st.group_id, st.wanted)
+                .then(
+                    [self, cycle](std::vector<source_commit>& commits) {
+                      cycle->commits = std::move(commits);
+                      translate(self, cycle);
+                    },
+                    on_error(self, cycle));
+          },
+          on_error(self, cycle));
+}
+
+} // namespace
+
+group_actor::behavior_type group(group_pointer self, std::string group_id,
+                                 std::chrono::milliseconds poll_interval,
                                  mapping_registry_actor registry, source_offsets_actor source,
                                  committer_actor committer,
                                  std::shared_ptr<service_counters> counters) {
-  auto finish = [=] {
-    self->state.cycle_running = false;
-    counters->cycle_done();
-    self->delayed_send(self, poll_interval, tick_atom::value);
-  };
-  auto on_error = [=](const caf::error& e) {
-    ++counters->errors;
-    spdlog::warn("offset-mapping: group {}: {}", group_id, self->system().render(e));
-    finish();
-  };
-  // Translations are collected here, then go to the committer as one batch.
-  auto commit = [=](std::shared_ptr<std::vector<commit_entry>> entries) {
-    if (entries->empty())
-      return finish();
-    self->request(committer, 60s, commit_atom::value, group_id, *entries)
-        .then([=](const commit_report&) { finish(); }, on_error);
-  };
+  self->state = {std::move(group_id),
+                 poll_interval,
+                 std::move(registry),
+                 std::move(source),
+                 std::move(committer),
+                 std::move(counters),
+                 false};
   self->send(self, tick_atom::value);
   return {
-      [=](tick_atom) {
+      [self](tick_atom) {
         if (self->state.cycle_running)
           return;
         self->state.cycle_running = true;
-        self->request(registry, 10s, owned_atom::value)
-            .then(
-                [=](const std::vector<owned_partition>& owned) {
-                  if (owned.empty())
-                    return finish();
-                  std::vector<source_commit> wanted;
-                  auto by_partition = std::make_shared<
-                      std::map<std::pair<std::string, int32_t>, partition_mapping_actor>>();
-                  for (const auto& o : owned) {
-                    wanted.push_back({o.topic, o.partition, -1});
-                    (*by_partition)[{o.topic, o.partition}] = o.mapping;
-                  }
-                  self->request(source, 30s, fetch_atom::value, group_id, wanted)
-                      .then(
-                          [=](const std::vector<source_commit>& commits) {
-                            auto entries = std::make_shared<std::vector<commit_entry>>();
-                            auto outstanding = std::make_shared<size_t>(commits.size());
-                            if (commits.empty())
-                              return finish();
-                            for (const auto& c : commits) {
-                              auto mapping = by_partition->at({c.topic, c.partition});
-                              self->request(mapping, 10s, translate_atom::value, c.offset)
-                                  .then(
-                                      [=](const translation_reply& r) {
-                                        auto outcome =
-                                            static_cast<core::translation_outcome>(r.outcome);
-                                        if (!r.conflict.empty()) {
-                                          // counted and logged by the partition actor
-                                        } else if (!core::committable(outcome)) {
-                                          ++counters->pending;
-                                        } else {
-                                          ++counters->translated;
-                                          entries->push_back(
-                                              {r.target_topic, r.target_partition, r.target_offset,
-                                               c.offset, r.mapping_partition, r.mapping_position});
-                                        }
-                                        if (--*outstanding == 0)
-                                          commit(entries);
-                                      },
-                                      [=](const caf::error&) {
-                                        // The partition moved to another worker meanwhile: skip it.
-                                        if (--*outstanding == 0)
-                                          commit(entries);
-                                      });
-                            }
-                          },
-                          on_error);
-                },
-                on_error);
+        start_cycle(self);
       },
   };
 }

@@ -13,12 +13,17 @@ mapping_registry(mapping_registry_actor::stateful_pointer<mapping_registry_state
           partition_mapping_actor mapping) {
         self->state.entries[core::mapping_key(topic, partition)] = {topic, partition,
                                                                     mapping_partition, mapping};
+        ++self->state.generation;
       },
-      [=](ready_atom, int32_t mapping_partition) { self->state.ready.insert(mapping_partition); },
+      [=](ready_atom, int32_t mapping_partition) {
+        self->state.ready.insert(mapping_partition);
+        ++self->state.generation;
+      },
       [=](revoke_atom, int32_t mapping_partition) {
         // Another worker owns these source partitions now: drop their indexes.
         auto& st = self->state;
         st.ready.erase(mapping_partition);
+        ++st.generation;
         for (auto it = st.entries.begin(); it != st.entries.end();) {
           if (it->second.mapping_partition == mapping_partition) {
             self->send_exit(it->second.mapping, caf::exit_reason::user_shutdown);
@@ -28,12 +33,14 @@ mapping_registry(mapping_registry_actor::stateful_pointer<mapping_registry_state
           }
         }
       },
-      [=](owned_atom) {
+      [=](owned_atom, uint64_t known) -> caf::result<uint64_t, std::vector<owned_partition>> {
+        const auto& st = self->state;
         std::vector<owned_partition> out;
-        for (const auto& [key, e] : self->state.entries)
-          if (self->state.ready.count(e.mapping_partition))
-            out.push_back({e.topic, e.partition, e.mapping});
-        return out;
+        if (known != st.generation)
+          for (const auto& [key, e] : st.entries)
+            if (st.ready.count(e.mapping_partition))
+              out.push_back({e.topic, e.partition, e.mapping});
+        return {st.generation, std::move(out)};
       },
   };
 }

@@ -17,6 +17,7 @@ struct mapping_registry_state {
   };
   std::map<std::string, entry> entries; // by mapping key "topic/partition"
   std::set<int32_t> ready;              // mapping partitions read up to their end at assignment
+  uint64_t generation = 1;              // bumped by every change of what is owned
 };
 
 mapping_registry_actor::behavior_type

@@ -93,9 +93,10 @@ plot "$data/memory.dat" using 1:2 with linespoints title "OffsetIndex (runs)", \
 unset logscale xy
 GNUPLOT
 
-one=$(grep "1 scheduler thread" "$data/cycle.txt" | sed 's/.*(\([0-9]*\) translations.*/\1/')
-two=$(grep "2 scheduler threads" "$data/cycle.txt" | sed 's/.*(\([0-9]*\) translations.*/\1/')
-printf '1 %s\n2 %s\n' "$one" "$two" >"$data/scaling.dat"
+# Columns: threads, translations/s of (1) translations alone, of (2) whole cycles.
+rate() { grep "$1" "$data/cycle.txt" | sed -n "$2p" | sed 's/.*(\([0-9]*\) translations.*/\1/'; }
+printf '1 %s %s\n2 %s %s\n' "$(rate "1 scheduler thread" 1)" "$(rate "1 scheduler thread" 2)" \
+  "$(rate "2 scheduler threads" 1)" "$(rate "2 scheduler threads" 2)" >"$data/scaling.dat"
 gnuplot <<GNUPLOT
 set terminal pngcairo size 720,420 font ",10"
 set grid
@@ -106,9 +107,10 @@ set ylabel "translations/s"
 set xrange [0.5:2.5]
 set yrange [0:*]
 set xtics 1
-set boxwidth 0.5
+set boxwidth 0.3
 set style fill solid 0.6
-plot "$data/scaling.dat" using 1:2 with boxes notitle
+plot "$data/scaling.dat" using ($1-0.17):2 with boxes title "(1) translations alone", \
+     "" using ($1+0.17):3 with boxes title "(2) whole cycles"
 GNUPLOT
 
 log "writing $out/REPORT.md"

@@ -5,7 +5,7 @@ set -euo pipefail
 
 packages=(
   g++ make cmake ccache pkg-config
-  librdkafka-dev libcaf-dev libboost-dev libyaml-cpp-dev libconcurrentqueue-dev
+  librdkafka-dev libcaf-dev libboost-dev libyaml-cpp-dev libconcurrentqueue-dev libjemalloc-dev
   catch2 libspdlog-dev libfmt-dev libcli11-dev nlohmann-json3-dev
   kcat clang libclang-rt-14-dev
   "$@" # extra packages a target needs (make bench: gnuplot-nox)

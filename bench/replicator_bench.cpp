@@ -27,7 +27,9 @@ using clock_type = std::chrono::steady_clock;
 
 namespace {
 
-constexpr int partitions = 4;
+// Source partitions (fifth argument). The 2.0.2 mock keeps about 5 MB per partition, so more
+// partitions are what lets a run hold enough records to time a fast replicator.
+int partitions = 16;
 
 // Steady-state rate: records between 10% and 90% done over the time between them, so
 // start-up (group join, first fetch) and the tail do not dominate.
@@ -170,7 +172,8 @@ double k2k_replicate(const kafka::mock_cluster& src, const kafka::mock_cluster& 
 } // namespace
 
 int main(int argc, char** argv) {
-  int64_t records = argc > 1 ? std::atoll(argv[1]) : 400000;
+  int64_t records = argc > 1 ? std::atoll(argv[1]) : 1600000;
+  partitions = argc > 5 ? std::max(1, std::atoi(argv[5])) : partitions;
   // Small values by default: the mock keeps only ~5 MB per partition.
   size_t value_size = argc > 2 ? static_cast<size_t>(std::atoll(argv[2])) : 10;
   spdlog::set_level(std::getenv("K2K_BENCH_LOG") ? spdlog::level::info : spdlog::level::warn);

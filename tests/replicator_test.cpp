@@ -173,6 +173,17 @@ TEST_CASE("a missing target topic the cluster cannot create is named in the erro
                                              "topic orders: "));
 }
 
+// orders (2 partitions) on both clusters, led by broker 1 on target, and the mapping topic
+// led by the other brokers: taking broker 1 down stops the data, not the mappings.
+void orders_led_apart_from_mappings(two_clusters& c) {
+  create_on_both(c, "orders", 2);
+  c.target.create_topic(mapping_topic, mapping_partitions);
+  for (int32_t p = 0; p < 2; ++p)
+    c.target.set_leader("orders", p, 1);
+  for (int32_t p = 0; p < mapping_partitions; ++p)
+    c.target.set_leader(mapping_topic, p, 2 + p % 2);
+}
+
 // Replicates `before` records per partition of orders[0..1], takes the data leader away,
 // produces `after` more, crashes the worker while records are in flight, brings the leader
 // back and restarts. Returns the source offset -> copies on target of each partition.
@@ -180,15 +191,9 @@ std::vector<std::map<int64_t, int>> crash_and_restart(const std::string& extra_y
                                                       const std::string& replicator_settings,
                                                       int before, int after) {
   two_clusters c;
-  create_on_both(c, "orders", 2);
-  c.target.create_topic(mapping_topic, mapping_partitions);
-  // orders is led by broker 1 on target, the mapping topic by the others. (The 2.0.2 mock
-  // cannot show a crash after data was delivered but before an exactly-once commit: it
-  // never aborts a dead producer's transaction.)
-  for (int32_t p = 0; p < 2; ++p)
-    c.target.set_leader("orders", p, 1);
-  for (int32_t p = 0; p < mapping_partitions; ++p)
-    c.target.set_leader(mapping_topic, p, 2 + p % 2);
+  // (The 2.0.2 mock cannot show a crash after data was delivered but before an exactly-once
+  // commit: it never aborts a dead producer's transaction.)
+  orders_led_apart_from_mappings(c);
   produce(c.target.bootstrap_servers(), "orders", 1, numbered_records(3, 900));
   for (int32_t p = 0; p < 2; ++p)
     produce(c.source.bootstrap_servers(), "orders", p, numbered_records(before));
@@ -265,12 +270,7 @@ TEST_CASE("broker outages and injected produce errors lose nothing", "[replicato
 TEST_CASE("backpressure: with the target down, records in flight stay within the limit",
           "[replicator][faults]") {
   two_clusters c;
-  create_on_both(c, "orders", 2);
-  c.target.create_topic(mapping_topic, mapping_partitions);
-  for (int32_t p = 0; p < 2; ++p)
-    c.target.set_leader("orders", p, 1);
-  for (int32_t p = 0; p < mapping_partitions; ++p)
-    c.target.set_leader(mapping_topic, p, 2 + p % 2);
+  orders_led_apart_from_mappings(c);
   for (int32_t p = 0; p < 2; ++p)
     produce(c.source.bootstrap_servers(), "orders", p, numbered_records(10));
   const uint64_t limit = 100, batch = 20;

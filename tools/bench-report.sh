@@ -20,8 +20,9 @@ cpu=$(lscpu 2>/dev/null | sed -n 's/^Model name: *//p' | head -1)
 log "replicator throughput vs record size (3 runs, a few minutes)"
 : >"$data/throughput.dat"
 # The 2.0.2 mock keeps ~5 MB per partition (older records are dropped), so the record count
-# shrinks as values grow, and large values cannot run long enough to measure here.
-for spec in "10 400000" "30 250000" "60 160000"; do
+# shrinks as values grow (16 partitions hold more), and large values cannot run long enough
+# to measure here.
+for spec in "10 1600000" "30 1000000" "60 640000"; do
   set -- $spec
   "$bench/replicator_bench" "$2" "$1" >"$data/replicator-$1.txt" 2>/dev/null
   a=$(field "(a) raw" "$data/replicator-$1.txt")
@@ -109,8 +110,8 @@ set yrange [0:*]
 set xtics 1
 set boxwidth 0.3
 set style fill solid 0.6
-plot "$data/scaling.dat" using ($1-0.17):2 with boxes title "(1) translations alone", \
-     "" using ($1+0.17):3 with boxes title "(2) whole cycles"
+plot "$data/scaling.dat" using (\$1-0.17):2 with boxes title "(1) translations alone", \
+     "" using (\$1+0.17):3 with boxes title "(2) whole cycles"
 GNUPLOT
 
 log "writing $out/REPORT.md"

@@ -109,6 +109,7 @@ set xrange [0.5:2.5]
 set yrange [0:*]
 set xtics 1
 set boxwidth 0.3
+set key below
 set style fill solid 0.6
 plot "$data/scaling.dat" using (\$1-0.17):2 with boxes title "(1) translations alone", \
      "" using (\$1+0.17):3 with boxes title "(2) whole cycles"

@@ -29,6 +29,7 @@ committer_actor::behavior_type committer(committer_actor::stateful_pointer<commi
         auto current = client.committed(partitions, 10s);
         if (!current) {
           ++counters->errors;
+          self->state.groups->forget(group);
           report.error = current.error().message;
           spdlog::warn("offset-mapping: {}; retrying next cycle", report.error);
           return report;

@@ -19,8 +19,10 @@ source_offsets(source_offsets_actor::stateful_pointer<source_offsets_state> self
         for (const auto& w : wanted)
           partitions.emplace_back(w.topic, w.partition);
         auto committed = (*self->state.groups)[group].committed(partitions, 10s);
-        if (!committed)
+        if (!committed) {
+          self->state.groups->forget(group);
           return make_error(committed.error());
+        }
         std::vector<source_commit> out;
         for (const auto& [tp, c] : *committed)
           out.push_back({tp.first, tp.second, c.offset});

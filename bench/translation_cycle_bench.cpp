@@ -22,7 +22,6 @@
 #include <cstdlib>
 #include <functional>
 #include <memory>
-#include <thread>
 #include <vector>
 
 using namespace k2k;
@@ -66,6 +65,11 @@ caf::behavior fan_out(caf::event_based_actor* self, std::vector<partition_mappin
 }
 
 enum class workload { translations, cycles };
+
+double median(std::vector<double> v) {
+  std::sort(v.begin(), v.end());
+  return v[v.size() / 2];
+}
 
 double median_cycle_seconds(workload what, size_t threads, int groups, int partitions, int runs,
                             int cycles) {
@@ -117,8 +121,7 @@ double median_cycle_seconds(workload what, size_t threads, int groups, int parti
     }
     for (const auto& g : senders)
       self->send_exit(g, caf::exit_reason::user_shutdown);
-    std::sort(times.begin(), times.end());
-    return times[times.size() / 2];
+    return median(times);
   }
   auto source = system.spawn(in_memory_source, covered);
   auto committer = system.spawn(in_memory_committer);
@@ -128,11 +131,8 @@ double median_cycle_seconds(workload what, size_t threads, int groups, int parti
   for (int g = 0; g < groups; ++g)
     group_actors.push_back(system.spawn(group, "group-" + std::to_string(g), 1h, registry, source,
                                         committer, counters));
-  // Polled, not waited for on the counters' condition variable: a waiter is woken by every
-  // group's cycle, a thousand times per measured cycle, taking a core from the scheduler.
   auto cycles_done = [&](uint64_t n) {
-    while (counters->cycles.load() < n)
-      std::this_thread::sleep_for(100us);
+    counters->wait_for([&](const auto& c) { return c.cycles >= n; }, 10min);
   };
   cycles_done(uint64_t(groups));
   for (int c = 0; c < cycles; ++c) {
@@ -149,8 +149,7 @@ double median_cycle_seconds(workload what, size_t threads, int groups, int parti
   }
   for (const auto& g : group_actors)
     self->send_exit(g, caf::exit_reason::user_shutdown);
-  std::sort(times.begin(), times.end());
-  return times[times.size() / 2];
+  return median(times);
 }
 
 } // namespace
@@ -167,10 +166,6 @@ int main(int argc, char** argv) {
   const std::pair<workload, const char*> parts[] = {
       {workload::translations, "(1) translations alone (partition-mapping actors)"},
       {workload::cycles, "(2) whole cycles (group actors, registry, partition actors)"}};
-  auto median = [](std::vector<double> v) {
-    std::sort(v.begin(), v.end());
-    return v[v.size() / 2];
-  };
   for (const auto& [what, title] : parts) {
     // 1 and N threads take turns, so a noisy moment of this shared machine hits both.
     std::vector<double> one, many, ratio;

@@ -2,6 +2,8 @@
 
 #include "kafka/group_client.hpp"
 
+#include <algorithm>
+
 namespace k2k::reliability {
 
 using namespace std::chrono_literals;
@@ -42,6 +44,8 @@ void commit_watch::run() {
           regressions_.push_back({group, tp, it->second, now});
         ++changes_;
         known[tp] = now;
+        auto& top = highest_[group].try_emplace(tp, now.offset).first->second;
+        top = std::max(top, now.offset);
       }
     }
     // Round after round, with a breath between rounds so the watcher does not crowd out the
@@ -54,6 +58,11 @@ std::map<std::string, std::map<kafka::topic_partition, kafka::committed_offset>>
 commit_watch::latest() const {
   std::lock_guard lock{mutex_};
   return latest_;
+}
+
+std::map<std::string, std::map<kafka::topic_partition, int64_t>> commit_watch::highest() const {
+  std::lock_guard lock{mutex_};
+  return highest_;
 }
 
 std::vector<commit_regression> commit_watch::regressions() const {

@@ -1,5 +1,6 @@
-// Watches the target's group commits from a thread of its own, reading them as fast as the
-// cluster answers, and records every change and every move backwards.
+// Watches a cluster's group commits from a thread of its own, reading them as fast as the
+// cluster answers, and records every change, every move backwards and the highest offset each
+// group-partition ever had.
 #pragma once
 
 #include "kafka/group_offsets.hpp"
@@ -29,6 +30,8 @@ public:
   // Every group's commits as last read.
   std::map<std::string, std::map<kafka::topic_partition, kafka::committed_offset>> latest() const;
   std::vector<commit_regression> regressions() const;
+  // The highest offset each group-partition was seen at.
+  std::map<std::string, std::map<kafka::topic_partition, int64_t>> highest() const;
   size_t reads() const { return reads_; }
   size_t changes() const { return changes_; }
 
@@ -42,6 +45,7 @@ private:
   bool stopping_ = false;
   std::map<std::string, std::map<kafka::topic_partition, kafka::committed_offset>> latest_;
   std::vector<commit_regression> regressions_;
+  std::map<std::string, std::map<kafka::topic_partition, int64_t>> highest_;
   std::atomic<size_t> reads_{0}, changes_{0};
   std::thread thread_;
 };

@@ -1,5 +1,6 @@
 #include "reliability/scenario.hpp"
 
+#include "core/guard.hpp"
 #include "kafka/group_client.hpp"
 #include "kafka/mock_cluster.hpp"
 #include "reliability/child_process.hpp"
@@ -30,6 +31,7 @@ const std::string mapping_topic = "__k2k_offset_mappings";
 constexpr int mapping_partitions = 4;
 const std::vector<std::string> app_groups = {"app-a", "app-b", "app-c"};
 const std::string kcat_group = "kcat-app";
+const std::string guard_prefix = "k2k_"; // groups.offsetGuardPrefix's default
 
 namespace fault {
 const std::string source_broker_down = "source broker down";
@@ -231,6 +233,7 @@ scenario_result run_scenario(const scenario_options& o) {
   auto all_groups = app_groups;
   all_groups.push_back(kcat_group);
   commit_watch watch{target.bootstrap_servers(), all_groups, tps};
+  commit_watch source_watch{source.bootstrap_servers(), all_groups, tps};
   target_audit audit{{source.bootstrap_servers(), target.bootstrap_servers(), topic, partitions,
                       mapping_topic, mapping_partitions, exactly_once}};
   source_load load{{source.bootstrap_servers(), target.bootstrap_servers(), topic, partitions,
@@ -494,7 +497,9 @@ scenario_result run_scenario(const scenario_options& o) {
   }
   auto deadline = clock::now() + o.quiet_timeout;
   std::vector<std::string> behind;
+  size_t source_rewinds_kept = 0;
   for (;;) {
+    source_rewinds_kept = 0;
     audit_check();
     behind.clear();
     for (int32_t p = 0; p < partitions; ++p)
@@ -503,16 +508,30 @@ scenario_result run_scenario(const scenario_options& o) {
                          std::to_string(audit.replicated(p)) + " of " +
                          std::to_string(audit.source_end(p)));
     auto on_target = watch.latest();
+    auto source_highest = source_watch.highest();
     for (const auto& [g, commits] : final_source)
       for (const auto& [tp, c] : commits) {
         auto truth = audit.ground_truth(tp.second, c.offset);
         auto it = on_target[g].find(tp);
         auto now =
             it == on_target[g].end() ? std::string{"none"} : std::to_string(it->second.offset);
-        if (!truth || now != std::to_string(*truth))
-          behind.push_back("group " + g + " " + topic + "[" + std::to_string(tp.second) +
-                           "]: source commit " + std::to_string(c.offset) + ", target commit " +
-                           now + ", ground truth " + (truth ? std::to_string(*truth) : "none yet"));
+        if (truth && now == std::to_string(*truth))
+          continue;
+        // A real consumer (kcat) can commit an older source position than it had (after a
+        // rebalance); the guard then rightly keeps the newer translation. Accepted when the
+        // target commit is exactly the translation of a source commit the group really had,
+        // above its final one.
+        auto top = source_highest[g].find(tp);
+        if (it != on_target[g].end() && top != source_highest[g].end() && top->second > c.offset)
+          if (auto version = core::parse_guard_metadata(guard_prefix, it->second.metadata);
+              version && version->source.value > c.offset && version->source.value <= top->second &&
+              audit.ground_truth(tp.second, version->source.value) == it->second.offset) {
+            ++source_rewinds_kept;
+            continue;
+          }
+        behind.push_back("group " + g + " " + topic + "[" + std::to_string(tp.second) +
+                         "]: source commit " + std::to_string(c.offset) + ", target commit " + now +
+                         ", ground truth " + (truth ? std::to_string(*truth) : "none yet"));
       }
     if (behind.empty() || clock::now() > deadline)
       break;
@@ -522,6 +541,10 @@ scenario_result run_scenario(const scenario_options& o) {
   for (const auto& [g, commits] : final_source)
     compared += commits.size();
   tally(invariant::ground_truth, compared);
+  if (source_rewinds_kept)
+    spdlog::info("reliability seed {}: {} group-partition(s) whose source commit went backwards "
+                 "keep the newer translation (the guard refused the rewind)",
+                 o.seed, source_rewinds_kept);
   for (const auto& b : behind)
     report({invariant::ground_truth,
             "after " + std::to_string(o.quiet_timeout.count()) + " s quiet: " + b});

@@ -1,5 +1,7 @@
 #include "actors/group.hpp"
 
+#include "actors/caf_logger_off.hpp"
+
 #include "core/translation.hpp"
 
 #include <caf/all.hpp>
@@ -114,16 +116,17 @@ group_actor::behavior_type group(group_pointer self, std::string group_id,
                                  mapping_registry_actor registry, source_offsets_actor source,
                                  committer_actor committer,
                                  std::shared_ptr<service_counters> counters) {
-  self->state = {std::move(group_id),
-                 poll_interval,
-                 std::move(registry),
-                 std::move(source),
-                 std::move(committer),
-                 std::move(counters),
-                 false};
+  auto& st = self->state;
+  st.group_id = std::move(group_id);
+  st.poll_interval = poll_interval;
+  st.registry = std::move(registry);
+  st.source = std::move(source);
+  st.committer = std::move(committer);
+  st.counters = std::move(counters);
   self->send(self, tick_atom::value);
   return {
       [self](tick_atom) {
+        leave_caf_logger();
         if (self->state.cycle_running)
           return;
         self->state.cycle_running = true;

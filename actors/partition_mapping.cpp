@@ -1,5 +1,7 @@
 #include "actors/partition_mapping.hpp"
 
+#include "actors/caf_logger_off.hpp"
+
 #include "core/translation.hpp"
 
 #include <caf/all.hpp>
@@ -23,6 +25,7 @@ partition_mapping(partition_mapping_actor::stateful_pointer<partition_mapping_st
                   config::on_error on_multiple_pipelines) {
   return {
       [=](apply_atom, const mapping_update& u) {
+        leave_caf_logger();
         counters->sample_mapping_mailbox(static_cast<int64_t>(self->mailbox().size()));
         auto& st = self->state;
         auto& p = st.pipelines[u.pipeline];
@@ -44,6 +47,7 @@ partition_mapping(partition_mapping_actor::stateful_pointer<partition_mapping_st
         st.mapping_position = std::max(st.mapping_position, u.mapping_offset + 1);
       },
       [=](translate_atom, int64_t committed) -> translation_reply {
+        leave_caf_logger();
         counters->sample_mapping_mailbox(static_cast<int64_t>(self->mailbox().size()));
         auto& st = self->state;
         translation_reply reply{static_cast<int32_t>(core::translation_outcome::pending),

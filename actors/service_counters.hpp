@@ -8,6 +8,7 @@
 #include <cstdint>
 #include <functional>
 #include <mutex>
+#include <set>
 
 namespace k2k::actors {
 
@@ -41,23 +42,43 @@ struct service_counters {
   }
 
   void cycle_done() {
+    bool wake;
     {
       std::lock_guard<std::mutex> guard{mutex_};
       ++cycles;
+      wake =
+          condition_waiters_ > 0 || (!cycle_targets_.empty() && cycles >= *cycle_targets_.begin());
     }
-    changed_.notify_all();
+    if (wake)
+      changed_.notify_all();
   }
 
   // Blocks until `condition` holds (checked after every cycle) or the timeout passes.
   bool wait_for(const std::function<bool(const service_counters&)>& condition,
                 std::chrono::milliseconds timeout) {
     std::unique_lock<std::mutex> lock{mutex_};
-    return changed_.wait_for(lock, timeout, [&] { return condition(*this); });
+    ++condition_waiters_;
+    auto held = changed_.wait_for(lock, timeout, [&] { return condition(*this); });
+    --condition_waiters_;
+    return held;
+  }
+
+  // Blocks until `n` cycles have completed or the timeout passes. Woken once, not after every
+  // cycle: a waiter woken by each of a thousand groups' cycles costs the scheduler threads a
+  // core's worth of wake-ups (bench/translation_cycle_bench).
+  bool wait_for_cycles(uint64_t n, std::chrono::milliseconds timeout) {
+    std::unique_lock<std::mutex> lock{mutex_};
+    auto target = cycle_targets_.insert(n);
+    auto held = changed_.wait_for(lock, timeout, [&] { return cycles >= n; });
+    cycle_targets_.erase(target);
+    return held;
   }
 
 private:
   std::mutex mutex_;
   std::condition_variable changed_;
+  size_t condition_waiters_ = 0;          // wait_for callers: woken after every cycle
+  std::multiset<uint64_t> cycle_targets_; // wait_for_cycles callers: woken at their count
 };
 
 } // namespace k2k::actors

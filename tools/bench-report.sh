@@ -94,25 +94,32 @@ plot "$data/memory.dat" using 1:2 with linespoints title "OffsetIndex (runs)", \
 unset logscale xy
 GNUPLOT
 
-# Columns: threads, translations/s of (1) translations alone, of (2) whole cycles.
+# Columns: threads, then translations/s relative to 1 thread of (0) plain threads (the
+# machine's ceiling), (1) translations alone, (2) whole cycles.
 rate() { grep "$1" "$data/cycle.txt" | sed -n "$2p" | sed 's/.*(\([0-9]*\) translations.*/\1/'; }
-printf '1 %s %s\n2 %s %s\n' "$(rate "1 scheduler thread" 1)" "$(rate "1 scheduler thread" 2)" \
-  "$(rate "2 scheduler threads" 1)" "$(rate "2 scheduler threads" 2)" >"$data/scaling.dat"
+relative() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.3f", a / b }'; }
+{
+  echo "1 1 1 1"
+  echo "2 $(relative "$(rate "2 plain threads" 1)" "$(rate "1 plain thread" 1)")" \
+    "$(relative "$(rate "2 scheduler threads" 1)" "$(rate "1 scheduler thread" 1)")" \
+    "$(relative "$(rate "2 scheduler threads" 2)" "$(rate "1 scheduler thread" 2)")"
+} >"$data/scaling.dat"
 gnuplot <<GNUPLOT
 set terminal pngcairo size 720,420 font ",10"
 set grid
 set output "$out/scaling.png"
-set title "Translation cycle (1,000 groups x 64 partitions) vs scheduler threads"
-set xlabel "CAF scheduler threads"
-set ylabel "translations/s"
+set title "Translation cycle (1,000 groups x 64 partitions): throughput vs scheduler threads"
+set xlabel "threads"
+set ylabel "translations/s relative to 1 thread"
 set xrange [0.5:2.5]
 set yrange [0:*]
 set xtics 1
-set boxwidth 0.3
+set boxwidth 0.22
 set key below
 set style fill solid 0.6
-plot "$data/scaling.dat" using (\$1-0.17):2 with boxes title "(1) translations alone", \
-     "" using (\$1+0.17):3 with boxes title "(2) whole cycles"
+plot "$data/scaling.dat" using (\$1-0.24):2 with boxes title "(0) plain threads, no actors (the machine's ceiling)", \
+     "" using 1:3 with boxes title "(1) translations alone", \
+     "" using (\$1+0.24):4 with boxes title "(2) whole cycles"
 GNUPLOT
 
 log "writing $out/REPORT.md"

@@ -13,14 +13,14 @@ committer_actor::behavior_type committer(committer_actor::stateful_pointer<commi
                                          config::pipeline_config cfg,
                                          std::shared_ptr<service_counters> counters) {
   self->state.groups = std::make_unique<kafka::group_client_pool>(cfg.target.kafka.for_consumer());
-  if (!cfg.features.apply_mappings_guard)
-    spdlog::warn("offset-mapping: features.applyMappingsGuard is DISABLED: target commits may "
-                 "move backwards; use this only for troubleshooting or a full reset");
   return {
       [=](commit_atom, const std::string& group,
           const std::vector<commit_entry>& entries) -> commit_report {
         commit_report report;
-        counters->committer_mailbox = static_cast<int64_t>(self->mailbox().size());
+        // The gauge is the sum over the lanes of each one's latest sample.
+        auto waiting = static_cast<int64_t>(self->mailbox().size());
+        counters->committer_mailbox += waiting - self->state.mailbox_sample;
+        self->state.mailbox_sample = waiting;
         auto& client = (*self->state.groups)[group];
         const auto& prefix = cfg.groups.offset_guard_prefix;
         std::vector<kafka::topic_partition> partitions;

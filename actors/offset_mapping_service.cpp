@@ -39,8 +39,10 @@ struct offset_mapping_service::impl {
   config::pipeline_config cfg;
   std::shared_ptr<service_counters> counters = std::make_shared<service_counters>();
   mapping_registry_actor registry;
-  source_offsets_actor source;
-  committer_actor committer_handle;
+  // The I/O lanes: groups.ioParallelism source readers and committers; group i uses lane
+  // i % lanes, so one group's reads and writes never overlap.
+  std::vector<source_offsets_actor> sources;
+  std::vector<committer_actor> committers;
   std::vector<group_actor> groups;
   std::set<std::string> group_names;
   std::unique_ptr<mapping_ingest> ingest;
@@ -52,8 +54,14 @@ struct offset_mapping_service::impl {
 
   impl(caf::actor_system& sys, config::pipeline_config c) : system(sys), cfg(std::move(c)) {
     registry = system.spawn(mapping_registry);
-    source = system.spawn<caf::detached>(source_offsets, cfg.source.kafka.for_consumer());
-    committer_handle = system.spawn<caf::detached>(committer, cfg, counters);
+    if (!cfg.features.apply_mappings_guard)
+      spdlog::warn("offset-mapping: features.applyMappingsGuard is DISABLED: target commits may "
+                   "move backwards; use this only for troubleshooting or a full reset");
+    for (int lane = 0; lane < cfg.groups.io_parallelism; ++lane) {
+      sources.push_back(
+          system.spawn<caf::detached>(source_offsets, cfg.source.kafka.for_consumer()));
+      committers.push_back(system.spawn<caf::detached>(committer, cfg, counters));
+    }
     const auto& sel = cfg.groups.consumer_groups;
     if (sel.regex.empty()) {
       for (const auto& name : sel.names)
@@ -65,19 +73,20 @@ struct offset_mapping_service::impl {
     }
     ingest = std::make_unique<mapping_ingest>(system, cfg, registry, counters);
     spdlog::info("offset-mapping: pipeline {}: mappings from {} on target, groups {}, poll every "
-                 "{} ms, guard {}",
+                 "{} ms, {} I/O lanes, guard {}",
                  cfg.name, cfg.offset_mapping.topic,
                  sel.regex.empty() ? std::to_string(group_names.size()) + " listed"
                                    : "matching \"" + sel.regex + "\"",
-                 cfg.groups.poll_interval.count(),
+                 cfg.groups.poll_interval.count(), cfg.groups.io_parallelism,
                  cfg.features.apply_mappings_guard ? "on" : "OFF");
   }
 
   void start_group(const std::string& name) {
     if (!group_names.insert(name).second)
       return;
-    groups.push_back(system.spawn(group, name, cfg.groups.poll_interval, registry, source,
-                                  committer_handle, counters));
+    auto lane = groups.size() % sources.size();
+    groups.push_back(system.spawn(group, name, cfg.groups.poll_interval, registry, sources[lane],
+                                  committers[lane], counters));
     spdlog::info("offset-mapping: translating group {}", name);
   }
 
@@ -120,8 +129,10 @@ struct offset_mapping_service::impl {
     for (auto& g : groups)
       caf::anon_send_exit(g, caf::exit_reason::user_shutdown);
     caf::anon_send_exit(registry, caf::exit_reason::user_shutdown);
-    caf::anon_send_exit(source, caf::exit_reason::user_shutdown);
-    caf::anon_send_exit(committer_handle, caf::exit_reason::user_shutdown);
+    for (auto& s : sources)
+      caf::anon_send_exit(s, caf::exit_reason::user_shutdown);
+    for (auto& c : committers)
+      caf::anon_send_exit(c, caf::exit_reason::user_shutdown);
   }
 };
 

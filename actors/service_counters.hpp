@@ -30,7 +30,7 @@ struct service_counters {
   std::atomic<int64_t> mapping_loading{0};    // assigned, not yet read up to their end
   std::atomic<int64_t> mapping_lag{0};        // records behind the mapping partitions' ends
   std::atomic<bool> stopped{false};
-  // messages waiting in the committer's mailbox (every group's commits queue there)
+  // messages waiting in the committers' mailboxes (each group's commits queue in its lane's)
   std::atomic<int64_t> committer_mailbox{0};
   // the fullest partition-mapping actor mailbox sampled since the last read
   std::atomic<int64_t> mapping_mailbox_max{0};

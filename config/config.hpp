@@ -100,6 +100,9 @@ struct group_settings {
   name_selector consumer_groups{{}, ".*", {}, {}};
   std::chrono::milliseconds poll_interval{1000};
   std::string offset_guard_prefix = "k2k_";
+  // Groups whose Kafka reads and writes can be in flight at once: each lane is a source
+  // reader and a committer of its own (threads and clients), a group always on the same one.
+  int io_parallelism = 4;
 };
 
 enum class on_error { fail, ignore };

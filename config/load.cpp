@@ -499,13 +499,16 @@ private:
   void parse_groups(const YAML::Node& n, group_settings& out) {
     if (!r_.expect_map(n, "groups"))
       return;
-    r_.check_keys(n, "groups", {"consumerGroups", "exclude", "pollInterval", "offsetGuardPrefix"});
+    r_.check_keys(
+        n, "groups",
+        {"consumerGroups", "exclude", "pollInterval", "offsetGuardPrefix", "ioParallelism"});
     auto& sel = out.consumer_groups;
     if (auto cg = n["consumerGroups"])
       r_.names_or_regex(cg, "groups.consumerGroups", sel.names, sel.regex);
     if (auto ex = n["exclude"])
       r_.names_or_regex(ex, "groups.exclude", sel.exclude_names, sel.exclude_regex);
     set_duration(n, "groups", "pollInterval", out.poll_interval);
+    set_integer(n, "groups", "ioParallelism", 1, 64, out.io_parallelism);
     if (auto prefix = n["offsetGuardPrefix"]) {
       auto value = r_.scalar(prefix, "groups.offsetGuardPrefix", "a non-empty prefix");
       if (value && value->empty())

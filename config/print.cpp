@@ -124,6 +124,7 @@ std::string to_yaml(const pipeline_config& c) {
   out << YAML::Key << "pollInterval" << YAML::Value << ms(g.poll_interval);
   out << YAML::Key << "offsetGuardPrefix" << YAML::Value << YAML::DoubleQuoted
       << g.offset_guard_prefix;
+  out << YAML::Key << "ioParallelism" << YAML::Value << g.io_parallelism;
   out << YAML::EndMap;
 
   out << YAML::Key << "errorHandling" << YAML::Value << YAML::BeginMap;

@@ -161,6 +161,11 @@ TEST_CASE("integers are range-checked", "[config]") {
   CHECK(
       only_error(minimal + "offsetMapping: {maxRunsPerPartition: 0}\n") ==
       R"(p.yaml:13:38: offsetMapping.maxRunsPerPartition: expected an integer from 1 to 1000000000, found "0")");
+  CHECK(load_string(minimal, "p.yaml").config.groups.io_parallelism == 4);
+  CHECK(load_string(minimal + "groups: {ioParallelism: 16}\n", "p.yaml")
+            .config.groups.io_parallelism == 16);
+  CHECK(only_error(minimal + "groups: {ioParallelism: 65}\n") ==
+        R"(p.yaml:13:25: groups.ioParallelism: expected an integer from 1 to 64, found "65")");
 }
 
 TEST_CASE("a bad regex is reported with the regex engine's reason", "[config]") {

@@ -45,6 +45,8 @@ for n in 10000 100000 1000000 10000000; do
 done
 log "translation cycle, 1 and 2 scheduler threads"
 "$bench/translation_cycle_bench" 1000 64 1000 2 >"$data/cycle.txt"
+log "group I/O lanes: 100 groups, brokers 5 ms away, ioParallelism 1 and 4"
+"$bench/group_io_bench" 100 5 4 2 >"$data/group-io.txt" 2>/dev/null
 log "commit latency (40 samples)"
 "$bench/commit_latency_bench" 40 "$data/latency.dat" >"$data/latency.txt" 2>/dev/null
 log "migration search"
@@ -178,6 +180,12 @@ log "writing $out/REPORT.md"
   echo '```'
   echo
   echo '![scaling](scaling.png)'
+  echo
+  echo "## Group I/O lanes (\`groups.ioParallelism\`): one pass over many groups"
+  echo
+  echo '```'
+  cat "$data/group-io.txt"
+  echo '```'
   echo
   echo "## Commit latency (source commit → translated target commit)"
   echo

@@ -75,11 +75,16 @@ void preload(const std::string& bootstrap, const std::string& topic, int64_t rec
 // (a) the simplest correct-enough loop: assign, consume, produce, flush.
 // With `headers`, it also adds the five tracing headers (no mappings, no progress
 // tracking), to separate what the headers cost on the wire from what k2k's bookkeeping costs.
+// With `prefetch`, its consumer is configured as k2k's source consumer is by default
+// (queued.min.messages): the same loop with the client tuning k2k does.
 double raw_loop(const kafka::mock_cluster& src, const kafka::mock_cluster& tgt, int64_t records,
-                bool headers, const std::string& target_topic) {
-  auto consumer = kafka::make_consumer({{"bootstrap.servers", src.bootstrap_servers()},
-                                        {"group.id", "bench-raw"},
-                                        {"enable.auto.commit", "false"}});
+                bool headers, const std::string& target_topic, bool prefetch = false) {
+  kafka::properties consumer_props{{"bootstrap.servers", src.bootstrap_servers()},
+                                   {"group.id", "bench-raw"},
+                                   {"enable.auto.commit", "false"}};
+  if (prefetch)
+    consumer_props["queued.min.messages"] = replication::source_queued_min_messages;
+  auto consumer = kafka::make_consumer(consumer_props);
   auto producer = kafka::make_producer({{"bootstrap.servers", tgt.bootstrap_servers()},
                                         {"linger.ms", "5"},
                                         {"enable.idempotence", "true"}});
@@ -139,12 +144,15 @@ double kcat_pipe(const kafka::mock_cluster& src, const kafka::mock_cluster& tgt,
 // (c)/(d) the replicator (status snapshots every 100 ms).
 double k2k_replicate(const kafka::mock_cluster& src, const kafka::mock_cluster& tgt,
                      int64_t records, bool exactly_once, const std::string& name) {
-  // Experiments: K2K_BENCH_PRODUCER="linger.ms: 50", K2K_BENCH_REPLICATOR="batchSize: 500"
+  // Experiments: K2K_BENCH_PRODUCER="linger.ms: 50", K2K_BENCH_REPLICATOR="batchSize: 500",
+  // K2K_BENCH_CONSUMER="fetch.wait.max.ms: 10" (the source consumer)
   const char* producer = std::getenv("K2K_BENCH_PRODUCER");
+  const char* consumer = std::getenv("K2K_BENCH_CONSUMER");
   const char* replicator = std::getenv("K2K_BENCH_REPLICATOR");
   auto yaml = "name: " + name + "\nsource: {kafka: {common: {bootstrap.servers: \"" +
-              src.bootstrap_servers() + "\"}}}\ntarget: {kafka: {common: {bootstrap.servers: \"" +
-              tgt.bootstrap_servers() + "\"}, producer: {" + (producer ? producer : "") +
+              src.bootstrap_servers() + "\"}, consumer: {" + (consumer ? consumer : "") +
+              "}}}\ntarget: {kafka: {common: {bootstrap.servers: \"" + tgt.bootstrap_servers() +
+              "\"}, producer: {" + (producer ? producer : "") +
               "}}}\nreplication:\n  - source: {topic: [bench]}\n  - sink: {topic: {prefix: \"" +
               name + ".\"}}\noffsetMapping: {topic: " + name + ".mappings, partitions: 4}\n" +
               "features: {exactlyOnce: " + (exactly_once ? "enabled" : "disabled") +
@@ -200,14 +208,14 @@ int main(int argc, char** argv) {
   // A third argument picks runs (e.g. "c" to profile k2k alone); by default all of them. The
   // runs take turns, `repeat` rounds (fourth argument, default 3), each into topics of its
   // own; the median of each run is reported, so one noisy moment does not decide a ratio.
-  std::string runs = argc > 3 ? argv[3] : "aAbcd";
+  std::string runs = argc > 3 ? argv[3] : "aAPbcd";
   int repeat = argc > 4 ? std::max(1, std::atoi(argv[4])) : 3;
   auto wanted = [&](char run) { return runs.find(run) != std::string::npos; };
   std::map<char, std::vector<double>> rates;
   for (int round = 1; round <= repeat; ++round) {
     auto n = std::to_string(round);
     for (const auto& t :
-         {"raw" + n, "rawh" + n, "kcat" + n, "c" + n + ".bench", "d" + n + ".bench"})
+         {"raw" + n, "rawh" + n, "rawp" + n, "kcat" + n, "c" + n + ".bench", "d" + n + ".bench"})
       tgt.create_topic(t, partitions);
     for (const auto& t : {"c" + n + ".mappings", "d" + n + ".mappings"})
       tgt.create_topic(t, 4);
@@ -215,6 +223,8 @@ int main(int argc, char** argv) {
       rates['a'].push_back(raw_loop(src, tgt, records, false, "raw" + n));
     if (wanted('A'))
       rates['A'].push_back(raw_loop(src, tgt, records, true, "rawh" + n));
+    if (wanted('P'))
+      rates['P'].push_back(raw_loop(src, tgt, records, false, "rawp" + n, true));
     if (wanted('b'))
       rates['b'].push_back(kcat_pipe(src, tgt, records, "kcat" + n));
     if (wanted('c'))
@@ -236,11 +246,12 @@ int main(int argc, char** argv) {
       std::printf(" %.0f", r);
   }
   std::printf("\n(median of %d rounds below)\n", repeat);
-  double a = median('a'), a_headers = median('A'), b = median('b'), c = median('c'),
-         d = median('d');
+  double a = median('a'), a_headers = median('A'), a_prefetch = median('P'), b = median('b'),
+         c = median('c'), d = median('d');
   std::printf("\n%-52s %12s\n", "run", "records/s");
   std::printf("%-52s %12.0f\n", "(a) raw librdkafka consume->produce loop", a);
   std::printf("%-52s %12.0f\n", "(a') the same loop adding the 5 tracing headers", a_headers);
+  std::printf("%-52s %12.0f\n", "(a\") (a) with k2k's source prefetch setting", a_prefetch);
   if (b > 0)
     std::printf("%-52s %12.0f\n", "(b) kcat -C | kcat -P (whole run, incl. start-up)", b);
   else
@@ -252,5 +263,8 @@ int main(int argc, char** argv) {
     std::printf("c/b = %.2f   (target >= 1)\n", c / b);
   std::printf("d/a = %.2f\n", d / a);
   std::printf("c/a' = %.2f  (k2k's own cost beyond the headers on the wire)\n", c / a_headers);
+  if (a_prefetch > 0)
+    std::printf("c/a\" = %.2f  (against the raw loop with the same source client setting)\n",
+                c / a_prefetch);
   return 0;
 }

@@ -33,6 +33,7 @@ struct mapping_ingest::impl : kafka::rebalance_listener {
   std::vector<routed*> dirty;               // entries with a pending update
   std::map<int32_t, int64_t> loading;       // mapping partition -> end offset at assignment
   int assigned = 0;
+  uint64_t decoded_in_burst = 0; // added to the shared counter at each flush, not per record
   std::chrono::steady_clock::time_point next_progress{};
 
   impl(caf::actor_system& sys, config::pipeline_config c, mapping_registry_actor r,
@@ -42,6 +43,9 @@ struct mapping_ingest::impl : kafka::rebalance_listener {
     props["group.id"] = "k2k-" + cfg.name + "-offset-mapping";
     props["enable.auto.commit"] = "false";
     props["isolation.level"] = "read_committed"; // mappings of aborted transactions don't count
+    // A starting worker reads its mapping partitions to their ends before translating.
+    if (!props.count("queued.min.messages"))
+      props["queued.min.messages"] = kafka::backlog_queued_min_messages;
     consumer = kafka::make_consumer(props, this);
     kafka::topic_partition_list_ptr topics{rd_kafka_topic_partition_list_new(1)};
     rd_kafka_topic_partition_list_add(topics.get(), cfg.offset_mapping.topic.c_str(),
@@ -129,7 +133,7 @@ struct mapping_ingest::impl : kafka::rebalance_listener {
         pending->runs.push_back(run.target_start.value);
         pending->runs.push_back(run.count);
       }
-      ++counters->mapping_records;
+      ++decoded_in_burst;
     }
     if (auto l = loading.find(mp); l != loading.end() && m.offset + 1 >= l->second) {
       flush(); // the partition actors get every mapping before the registry says "ready"
@@ -170,6 +174,8 @@ struct mapping_ingest::impl : kafka::rebalance_listener {
       r->pending.reset();
     }
     dirty.clear();
+    counters->mapping_records += decoded_in_burst;
+    decoded_in_burst = 0;
   }
 
   void run() {
@@ -187,6 +193,7 @@ struct mapping_ingest::impl : kafka::rebalance_listener {
         handle(*m);
       }
       flush();
+      counters->notify_progress();
       if (auto now = std::chrono::steady_clock::now(); now >= next_progress) {
         publish_progress();
         next_progress = now + std::chrono::seconds(1);

@@ -146,7 +146,7 @@ struct replication_worker::impl : kafka::rebalance_listener {
     set_default(consumer_props, "auto.offset.reset", "earliest");
     // Records of aborted source transactions are never replicated.
     set_default(consumer_props, "isolation.level", "read_committed");
-    set_default(consumer_props, "queued.min.messages", source_queued_min_messages);
+    set_default(consumer_props, "queued.min.messages", kafka::backlog_queued_min_messages);
     consumer_props["enable.auto.commit"] = "false";
     consumer_props["enable.auto.offset.store"] = "false";
     consumer = kafka::make_consumer(consumer_props, this);

@@ -40,14 +40,6 @@ struct replication_status {
 
 const char* to_string(replication_status::phase p);
 
-// The source consumer's default queued.min.messages. librdkafka 2.0.2 compares it with the
-// length of the consumer's one queue, which holds every assigned partition's prefetch: at the
-// default 100,000 a consumer of many partitions stopped fetching all of them whenever that many
-// records were queued, and fetched again only when its broker thread next woke (up to ~1 s):
-// the replicator ran at half speed every other second. The prefetch stays bounded by
-// queued.max.messages.kbytes (64 MB by default).
-inline constexpr const char* source_queued_min_messages = "10000000";
-
 class replication_worker {
 public:
   explicit replication_worker(config::pipeline_config cfg);

@@ -1,5 +1,6 @@
 // The offset-mapping service's counters: lock-free, updated by actors and the ingest
-// thread, read by status/metrics. Each translation cycle of a group signals `changed`.
+// thread, read by status/metrics. Each translation cycle of a group and each burst of mapping
+// records wakes the waiters.
 #pragma once
 
 #include <atomic>
@@ -53,7 +54,20 @@ struct service_counters {
       changed_.notify_all();
   }
 
-  // Blocks until `condition` holds (checked after every cycle) or the timeout passes.
+  // Wakes wait_for callers to check their condition again (the mapping ingest calls it after
+  // each burst of records); a lock, and a wake-up only when someone waits.
+  void notify_progress() {
+    bool wake;
+    {
+      std::lock_guard<std::mutex> guard{mutex_};
+      wake = condition_waiters_ > 0;
+    }
+    if (wake)
+      changed_.notify_all();
+  }
+
+  // Blocks until `condition` holds (checked after every cycle and every burst of mapping
+  // records) or the timeout passes.
   bool wait_for(const std::function<bool(const service_counters&)>& condition,
                 std::chrono::milliseconds timeout) {
     std::unique_lock<std::mutex> lock{mutex_};

@@ -29,7 +29,7 @@ namespace {
 
 // Source partitions (fifth argument). The 2.0.2 mock keeps about 5 MB per partition, so more
 // partitions are what lets a run hold enough records to time a fast replicator.
-int partitions = 16;
+int partitions = 32;
 
 // Steady-state rate: records between 10% and 90% done over the time between them, so
 // start-up (group join, first fetch) and the tail do not dominate.
@@ -83,7 +83,7 @@ double raw_loop(const kafka::mock_cluster& src, const kafka::mock_cluster& tgt, 
                                    {"group.id", "bench-raw"},
                                    {"enable.auto.commit", "false"}};
   if (prefetch)
-    consumer_props["queued.min.messages"] = replication::source_queued_min_messages;
+    consumer_props["queued.min.messages"] = kafka::backlog_queued_min_messages;
   auto consumer = kafka::make_consumer(consumer_props);
   auto producer = kafka::make_producer({{"bootstrap.servers", tgt.bootstrap_servers()},
                                         {"linger.ms", "5"},
@@ -180,7 +180,7 @@ double k2k_replicate(const kafka::mock_cluster& src, const kafka::mock_cluster& 
 } // namespace
 
 int main(int argc, char** argv) {
-  int64_t records = argc > 1 ? std::atoll(argv[1]) : 1600000;
+  int64_t records = argc > 1 ? std::atoll(argv[1]) : 2400000;
   partitions = argc > 5 ? std::max(1, std::atoi(argv[5])) : partitions;
   // Small values by default: the mock keeps only ~5 MB per partition.
   size_t value_size = argc > 2 ? static_cast<size_t>(std::atoll(argv[2])) : 10;

@@ -34,6 +34,15 @@ handle_ptr make_consumer(const properties& props, rebalance_listener* listener);
 void destroy_within(std::vector<handle_ptr> clients, std::chrono::milliseconds timeout,
                     const std::string& owner);
 
+// k2k's default queued.min.messages for consumers that read a backlog (the replicator's source,
+// the mapping ingest). librdkafka 2.0.2 compares it with the length of the consumer's one
+// queue, which holds every assigned partition's prefetch: at the default 100,000 a consumer of
+// many partitions stopped fetching all of them whenever that many records were queued, and
+// fetched again only when its broker thread next woke (up to ~1 s): the replicator ran at half
+// speed every other second. The prefetch stays bounded by queued.max.messages.kbytes (64 MB by
+// default).
+inline constexpr const char* backlog_queued_min_messages = "10000000";
+
 // "topic[partition]" for log lines and errors.
 std::string describe(const std::string& topic, int32_t partition);
 

@@ -3,6 +3,7 @@
 // with the real replicator. Not a test.
 #include "actors/offset_mapping_service.hpp"
 #include "actors/replication_worker.hpp"
+#include "bench/orders_clusters.hpp"
 #include "config/load.hpp"
 #include "core/guard.hpp"
 #include "kafka/admin.hpp"
@@ -26,18 +27,9 @@ int main(int argc, char** argv) {
   int samples = argc > 1 ? std::atoi(argv[1]) : 40;
   const char* samples_file = argc > 2 ? argv[2] : nullptr; // one latency in ms per line
   spdlog::set_level(spdlog::level::warn);
-  kafka::mock_cluster source{1}, target{1};
-  source.create_topic("orders", 1);
-  target.create_topic("orders", 1);
-  target.create_topic("__k2k_offset_mappings", 1);
-  {
-    auto p = kafka::make_producer({{"bootstrap.servers", source.bootstrap_servers()}});
-    for (int i = 0; i < samples * 10 + 10; ++i)
-      rd_kafka_producev(p.get(), RD_KAFKA_V_TOPIC("orders"), RD_KAFKA_V_PARTITION(0),
-                        RD_KAFKA_V_VALUE(const_cast<char*>("x"), 1),
-                        RD_KAFKA_V_MSGFLAGS(RD_KAFKA_MSG_F_COPY), RD_KAFKA_V_END);
-    rd_kafka_flush(p.get(), 10000);
-  }
+  bench::orders_clusters clusters{samples * 10 + 10};
+  auto& source = clusters.source;
+  auto& target = clusters.target;
   auto yaml = "name: latency\nsource: {kafka: {common: {bootstrap.servers: \"" +
               source.bootstrap_servers() +
               "\"}}}\ntarget: {kafka: {common: {bootstrap.servers: \"" +

@@ -5,6 +5,7 @@
 // [rounds] rounds. Not a test: it prints figures.
 #include "actors/offset_mapping_service.hpp"
 #include "actors/replication_worker.hpp"
+#include "bench/orders_clusters.hpp"
 #include "config/load.hpp"
 #include "kafka/admin.hpp"
 #include "kafka/client.hpp"
@@ -85,18 +86,9 @@ int main(int argc, char** argv) {
   int lanes = argc > 3 ? std::atoi(argv[3]) : 4;
   int rounds = argc > 4 ? std::max(1, std::atoi(argv[4])) : 2;
   spdlog::set_level(spdlog::level::warn);
-  kafka::mock_cluster source{1}, target{1};
-  source.create_topic("orders", 1);
-  target.create_topic("orders", 1);
-  target.create_topic("__k2k_offset_mappings", 1);
-  {
-    auto p = kafka::make_producer({{"bootstrap.servers", source.bootstrap_servers()}});
-    for (int i = 0; i < 100; ++i)
-      rd_kafka_producev(p.get(), RD_KAFKA_V_TOPIC("orders"), RD_KAFKA_V_PARTITION(0),
-                        RD_KAFKA_V_VALUE(const_cast<char*>("x"), 1),
-                        RD_KAFKA_V_MSGFLAGS(RD_KAFKA_MSG_F_COPY), RD_KAFKA_V_END);
-    rd_kafka_flush(p.get(), 10000);
-  }
+  bench::orders_clusters clusters{100};
+  auto& source = clusters.source;
+  auto& target = clusters.target;
   auto base =
       config::load_string(pipeline_yaml("group-io", source, target, groups, 1), "bench.yaml");
   if (!base.ok()) {

@@ -8,6 +8,8 @@
 #include <caf/all.hpp>
 #include <spdlog/spdlog.h>
 
+#include <pthread.h>
+
 #include <algorithm>
 #include <chrono>
 #include <map>
@@ -209,7 +211,10 @@ mapping_ingest::mapping_ingest(caf::actor_system& system, config::pipeline_confi
                                std::shared_ptr<service_counters> counters)
     : impl_(
           std::make_unique<impl>(system, std::move(cfg), std::move(registry), std::move(counters))),
-      thread_([this] { impl_->run(); }) {}
+      thread_([this] {
+        pthread_setname_np(pthread_self(), "k2k.ingest"); // for top -H and perf
+        impl_->run();
+      }) {}
 
 mapping_ingest::~mapping_ingest() {
   stop();

@@ -46,8 +46,7 @@ struct mapping_ingest::impl : kafka::rebalance_listener {
     props["enable.auto.commit"] = "false";
     props["isolation.level"] = "read_committed"; // mappings of aborted transactions don't count
     // A starting worker reads its mapping partitions to their ends before translating.
-    if (!props.count("queued.min.messages"))
-      props["queued.min.messages"] = kafka::backlog_queued_min_messages;
+    props.emplace("queued.min.messages", kafka::backlog_queued_min_messages); // unless set
     consumer = kafka::make_consumer(props, this);
     kafka::topic_partition_list_ptr topics{rd_kafka_topic_partition_list_new(1)};
     rd_kafka_topic_partition_list_add(topics.get(), cfg.offset_mapping.topic.c_str(),

@@ -39,10 +39,13 @@ struct offset_mapping_service::impl {
   config::pipeline_config cfg;
   std::shared_ptr<service_counters> counters = std::make_shared<service_counters>();
   mapping_registry_actor registry;
-  // The I/O lanes: groups.ioParallelism source readers and committers; group i uses lane
-  // i % lanes, so one group's reads and writes never overlap.
-  std::vector<source_offsets_actor> sources;
-  std::vector<committer_actor> committers;
+  // groups.ioParallelism lanes; group i uses lane i % lanes, so one group's reads and writes
+  // never overlap.
+  struct io_lane {
+    source_offsets_actor source;
+    committer_actor committer;
+  };
+  std::vector<io_lane> lanes;
   std::vector<group_actor> groups;
   std::set<std::string> group_names;
   std::unique_ptr<mapping_ingest> ingest;
@@ -57,11 +60,9 @@ struct offset_mapping_service::impl {
     if (!cfg.features.apply_mappings_guard)
       spdlog::warn("offset-mapping: features.applyMappingsGuard is DISABLED: target commits may "
                    "move backwards; use this only for troubleshooting or a full reset");
-    for (int lane = 0; lane < cfg.groups.io_parallelism; ++lane) {
-      sources.push_back(
-          system.spawn<caf::detached>(source_offsets, cfg.source.kafka.for_consumer()));
-      committers.push_back(system.spawn<caf::detached>(committer, cfg, counters));
-    }
+    for (int i = 0; i < cfg.groups.io_parallelism; ++i)
+      lanes.push_back({system.spawn<caf::detached>(source_offsets, cfg.source.kafka.for_consumer()),
+                       system.spawn<caf::detached>(committer, cfg, counters)});
     const auto& sel = cfg.groups.consumer_groups;
     if (sel.regex.empty()) {
       for (const auto& name : sel.names)
@@ -84,9 +85,9 @@ struct offset_mapping_service::impl {
   void start_group(const std::string& name) {
     if (!group_names.insert(name).second)
       return;
-    auto lane = groups.size() % sources.size();
-    groups.push_back(system.spawn(group, name, cfg.groups.poll_interval, registry, sources[lane],
-                                  committers[lane], counters));
+    const auto& lane = lanes[groups.size() % lanes.size()];
+    groups.push_back(system.spawn(group, name, cfg.groups.poll_interval, registry, lane.source,
+                                  lane.committer, counters));
     spdlog::info("offset-mapping: translating group {}", name);
   }
 
@@ -129,10 +130,10 @@ struct offset_mapping_service::impl {
     for (auto& g : groups)
       caf::anon_send_exit(g, caf::exit_reason::user_shutdown);
     caf::anon_send_exit(registry, caf::exit_reason::user_shutdown);
-    for (auto& s : sources)
-      caf::anon_send_exit(s, caf::exit_reason::user_shutdown);
-    for (auto& c : committers)
-      caf::anon_send_exit(c, caf::exit_reason::user_shutdown);
+    for (auto& lane : lanes) {
+      caf::anon_send_exit(lane.source, caf::exit_reason::user_shutdown);
+      caf::anon_send_exit(lane.committer, caf::exit_reason::user_shutdown);
+    }
   }
 };
 

@@ -5,6 +5,7 @@
 // [rounds] rounds. Not a test: it prints figures.
 #include "actors/offset_mapping_service.hpp"
 #include "actors/replication_worker.hpp"
+#include "bench/median.hpp"
 #include "bench/orders_clusters.hpp"
 #include "config/load.hpp"
 #include "kafka/admin.hpp"
@@ -128,10 +129,7 @@ int main(int argc, char** argv) {
     many.push_back(seconds_per_pass(cfg_many, groups));
     ratio.push_back(one.back() / many.back());
   }
-  auto median = [](std::vector<double> v) {
-    std::sort(v.begin(), v.end());
-    return v[v.size() / 2];
-  };
+  using bench::median;
   std::printf("  ioParallelism 1 : %7.3f s per pass  (%.1f ms per group)\n", median(one),
               median(one) * 1000 / groups);
   std::printf("  ioParallelism %-2d: %7.3f s per pass  (%.1f ms per group)\n", lanes, median(many),

@@ -1,6 +1,7 @@
 // Mapping ingest of the offset-mapping service against a raw librdkafka consume of the
 // same mapping topic, in one run, rounds taking turns (target ratio >= 0.9). Not a test.
 #include "actors/offset_mapping_service.hpp"
+#include "bench/median.hpp"
 #include "config/load.hpp"
 #include "core/mapping_record.hpp"
 #include "kafka/admin.hpp"
@@ -142,10 +143,7 @@ int main(int argc, char** argv) {
     ingest.push_back(service_ingest(round));
     ratio.push_back(ingest.back() / raw.back());
   }
-  auto median = [](std::vector<double> v) {
-    std::sort(v.begin(), v.end());
-    return v[v.size() / 2];
-  };
+  using bench::median;
   double raw_rate = median(raw), ingest_rate = median(ingest);
 
   std::printf("%lld mapping records, %d mapping partitions, %d source partitions\n",

@@ -6,6 +6,7 @@
 // Prints records/s (median of interleaved rounds) and the ratios c/a, c/b, d/a. Not a test:
 // machines are noisy, so only ratios within one run mean anything.
 #include "actors/replication_worker.hpp"
+#include "bench/median.hpp"
 #include "config/load.hpp"
 #include "kafka/client.hpp"
 #include "kafka/mock_cluster.hpp"
@@ -232,13 +233,7 @@ int main(int argc, char** argv) {
     if (wanted('d'))
       rates['d'].push_back(k2k_replicate(src, tgt, records, true, "d" + n));
   }
-  auto median = [&](char run) {
-    auto v = rates[run];
-    if (v.empty())
-      return 0.0;
-    std::sort(v.begin(), v.end());
-    return v[v.size() / 2];
-  };
+  auto median = [&](char run) { return bench::median(rates[run]); };
   std::printf("\nrecords/s of each round:");
   for (const auto& [run, v] : rates) {
     std::printf("\n  %c:", run);

@@ -16,6 +16,7 @@
 #include "actors/messages.hpp"
 #include "actors/offset_mapping_service.hpp"
 #include "actors/partition_mapping.hpp"
+#include "bench/median.hpp"
 #include "core/translation.hpp"
 
 #include <caf/all.hpp>
@@ -84,10 +85,7 @@ caf::behavior collector(caf::event_based_actor* self, caf::actor waiter, int exp
 
 enum class workload { plain_threads, translations, cycles };
 
-double median(std::vector<double> v) {
-  std::sort(v.begin(), v.end());
-  return v[v.size() / 2];
-}
+using bench::median;
 
 // Every partition's index: runs of 100 offsets with a gap of 1 between them.
 template <class F> void for_each_run(int runs, F f) {

@@ -31,9 +31,25 @@ struct mapping_ingest::impl : kafka::rebalance_listener {
     int32_t mapping_partition;
     std::optional<mapping_update> pending; // this poll burst's mappings, sent as one message
   };
-  std::map<std::string, routed> partitions; // by mapping key
-  std::vector<routed*> dirty;               // entries with a pending update
-  std::map<int32_t, int64_t> loading;       // mapping partition -> end offset at assignment
+  // By source partition; found from the decoded views without building a key.
+  struct source_key {
+    std::string topic;
+    int32_t partition;
+  };
+  struct source_view {
+    std::string_view topic;
+    int32_t partition;
+  };
+  struct source_less {
+    using is_transparent = void;
+    template <class A, class B> bool operator()(const A& a, const B& b) const {
+      return a.partition != b.partition ? a.partition < b.partition
+                                        : std::string_view{a.topic} < std::string_view{b.topic};
+    }
+  };
+  std::map<source_key, routed, source_less> partitions;
+  std::vector<routed*> dirty;         // entries with a pending update
+  std::map<int32_t, int64_t> loading; // mapping partition -> end offset at assignment
   int assigned = 0;
   uint64_t decoded_in_burst = 0; // added to the shared counter at each flush, not per record
   std::chrono::steady_clock::time_point next_progress{};
@@ -45,6 +61,7 @@ struct mapping_ingest::impl : kafka::rebalance_listener {
     props["group.id"] = "k2k-" + cfg.name + "-offset-mapping";
     props["enable.auto.commit"] = "false";
     props["isolation.level"] = "read_committed"; // mappings of aborted transactions don't count
+    props["auto.offset.reset"] = "earliest";     // every mapping still held is read
     // A starting worker reads its mapping partitions to their ends before translating.
     props.emplace("queued.min.messages", kafka::backlog_queued_min_messages); // unless set
     consumer = kafka::make_consumer(props, this);
@@ -61,11 +78,16 @@ struct mapping_ingest::impl : kafka::rebalance_listener {
   void on_assign(rd_kafka_t* rk, rd_kafka_topic_partition_list_t* parts) override {
     for (int i = 0; i < parts->cnt; ++i) {
       auto mp = parts->elems[i].partition;
-      parts->elems[i].offset = RD_KAFKA_OFFSET_BEGINNING;
       int64_t low = 0, high = 0;
       try {
         std::tie(low, high) = kafka::watermarks(rk, cfg.offset_mapping.topic, mp);
+        // An explicit start needs no ListOffsets per partition: those queue on the broker
+        // connection behind a partition's long-polling fetch (fetch.wait.max.ms), so with
+        // BEGINNING the partitions started up to a second apart. Retention moving the start
+        // meanwhile resets to the new earliest (auto.offset.reset above).
+        parts->elems[i].offset = low;
       } catch (const std::exception& e) {
+        parts->elems[i].offset = RD_KAFKA_OFFSET_BEGINNING;
         spdlog::warn("offset-mapping: {}; mapping partition {} stays unready until read", e.what(),
                      mp);
         high = INT64_MAX;
@@ -98,38 +120,45 @@ struct mapping_ingest::impl : kafka::rebalance_listener {
 
   void handle(const rd_kafka_message_t& m) {
     auto mp = m.partition;
-    auto decoded = core::decode_mapping({static_cast<const char*>(m.payload), m.len});
+    auto decoded = core::decode_mapping_view({static_cast<const char*>(m.payload), m.len});
     if (!decoded) {
       ++counters->poison_records;
       spdlog::error("offset-mapping: skipping mapping record {}@{}: {}",
                     kafka::describe(cfg.offset_mapping.topic, mp), m.offset,
                     decoded.error().message);
     } else {
-      auto& rec = *decoded;
-      auto key = core::mapping_key(rec.source_topic, rec.source_partition);
-      auto it = partitions.find(key);
+      const auto& rec = *decoded;
+      auto it = partitions.find(source_view{rec.source_topic, rec.source_partition});
       if (it == partitions.end()) {
         auto mapping = system.spawn(
             partition_mapping,
             index_retention{static_cast<size_t>(cfg.offset_mapping.max_runs_per_partition),
                             cfg.offset_mapping.max_run_age},
             counters, cfg.error_handling.on_multiple_target_committed_offsets);
-        caf::anon_send(registry, register_atom::value, rec.source_topic, rec.source_partition, mp,
-                       mapping);
-        it = partitions.emplace(key, routed{mapping, mp, std::nullopt}).first;
+        std::string topic{rec.source_topic};
+        caf::anon_send(registry, register_atom::value, topic, rec.source_partition, mp, mapping);
+        it = partitions
+                 .emplace(source_key{std::move(topic), rec.source_partition},
+                          routed{mapping, mp, std::nullopt})
+                 .first;
       }
       auto& pending = it->second.pending;
       if (pending && pending->pipeline != rec.pipeline)
         flush(); // one update speaks for one pipeline
       if (!pending) {
-        pending = mapping_update{
-            rec.pipeline,          mp, m.offset, rec.target_topic, rec.target_partition,
-            rec.source_next.value, {}};
+        pending = mapping_update{std::string{rec.pipeline},
+                                 mp,
+                                 m.offset,
+                                 std::string{rec.target_topic},
+                                 rec.target_partition,
+                                 rec.source_next.value,
+                                 {}};
         dirty.push_back(&it->second);
       }
       pending->mapping_offset = m.offset;
       pending->source_next = std::max(pending->source_next, rec.source_next.value);
-      for (const auto& run : rec.runs) {
+      for (size_t i = 0; i < rec.run_count(); ++i) {
+        auto run = rec.run(i);
         pending->runs.push_back(run.source_start.value);
         pending->runs.push_back(run.target_start.value);
         pending->runs.push_back(run.count);

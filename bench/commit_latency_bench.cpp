@@ -3,6 +3,7 @@
 // with the real replicator. Not a test.
 #include "actors/offset_mapping_service.hpp"
 #include "actors/replication_worker.hpp"
+#include "actors/scheduler_tuning.hpp"
 #include "bench/orders_clusters.hpp"
 #include "config/load.hpp"
 #include "core/guard.hpp"
@@ -43,6 +44,7 @@ int main(int argc, char** argv) {
   std::thread replicating{[&] { replicator.run(); }};
   caf::actor_system_config system_cfg;
   actors::add_message_types(system_cfg);
+  actors::tune_scheduler(system_cfg);
   caf::actor_system system{system_cfg};
   actors::offset_mapping_service service{system, cfg};
 

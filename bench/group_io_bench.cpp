@@ -5,6 +5,7 @@
 // [rounds] rounds. Not a test: it prints figures.
 #include "actors/offset_mapping_service.hpp"
 #include "actors/replication_worker.hpp"
+#include "actors/scheduler_tuning.hpp"
 #include "bench/median.hpp"
 #include "bench/orders_clusters.hpp"
 #include "config/load.hpp"
@@ -55,6 +56,7 @@ std::string pipeline_yaml(const std::string& name, const kafka::mock_cluster& so
 double seconds_per_pass(const config::pipeline_config& cfg, int groups) {
   caf::actor_system_config system_cfg;
   actors::add_message_types(system_cfg);
+  actors::tune_scheduler(system_cfg);
   caf::actor_system system{system_cfg};
   auto started = clock_type::now();
   actors::offset_mapping_service service{system, cfg};

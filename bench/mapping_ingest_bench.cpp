@@ -1,6 +1,7 @@
 // Mapping ingest of the offset-mapping service against a raw librdkafka consume of the
 // same mapping topic, in one run, rounds taking turns (target ratio >= 0.9). Not a test.
 #include "actors/offset_mapping_service.hpp"
+#include "actors/scheduler_tuning.hpp"
 #include "bench/median.hpp"
 #include "config/load.hpp"
 #include "core/mapping_record.hpp"
@@ -10,6 +11,7 @@
 #include "kafka/partition_reader.hpp"
 
 #include <caf/all.hpp>
+#include <fmt/format.h>
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
@@ -21,9 +23,11 @@ using namespace k2k;
 using clock_type = std::chrono::steady_clock;
 
 int main(int argc, char** argv) {
-  const int64_t records = argc > 1 ? std::atoll(argv[1]) : 200000;
+  // 12 mapping partitions as k2k creates the topic; the mock holds ~47,000 records of each.
+  const int64_t records = argc > 1 ? std::atoll(argv[1]) : 600000;
   const int rounds = argc > 2 ? std::max(1, std::atoi(argv[2])) : 5;
-  const int mapping_partitions = 4, source_partitions = 64;
+  const int mapping_partitions = argc > 3 ? std::max(1, std::atoi(argv[3])) : 12;
+  const int source_partitions = 64;
   spdlog::set_level(spdlog::level::warn);
   kafka::mock_cluster source{1}, target{1};
   target.create_topic("__k2k_offset_mappings", mapping_partitions);
@@ -102,11 +106,13 @@ int main(int argc, char** argv) {
     return (held - 1) / std::chrono::duration<double>(clock_type::now() - start).count();
   };
 
-  // The service: from start to every record decoded and routed to its partition actor. Each
-  // round has a pipeline name, so a mapping consumer group, of its own (the 2.0.2 mock delays
-  // a join to a group a member just left by its session timeout).
-  auto service_ingest = [&](int round) {
-    auto yaml = "name: ingest-" + std::to_string(round) +
+  // The service, with k2k's scheduler tuning (actors/scheduler_tuning.hpp) or CAF's defaults:
+  // from start to every record decoded and routed to its partition actor. Each run has a
+  // pipeline name, so a mapping consumer group, of its own (the 2.0.2 mock delays a join to a
+  // group a member just left by its session timeout).
+  int service_runs = 0;
+  auto service_ingest = [&](bool tuned) {
+    auto yaml = "name: ingest-" + std::to_string(service_runs++) +
                 "\nsource: {kafka: {common: {bootstrap.servers: \"" + source.bootstrap_servers() +
                 "\"}}}\ntarget: {kafka: {common: {bootstrap.servers: \"" +
                 target.bootstrap_servers() +
@@ -115,6 +121,8 @@ int main(int argc, char** argv) {
     auto cfg = config::load_string(yaml, "bench.yaml").config;
     caf::actor_system_config system_cfg;
     actors::add_message_types(system_cfg);
+    if (tuned)
+      actors::tune_scheduler(system_cfg);
     caf::actor_system system{system_cfg};
     actors::offset_mapping_service service{system, cfg};
     auto& counters = *service.counters();
@@ -137,23 +145,31 @@ int main(int argc, char** argv) {
 
   // Rounds taking turns: the mock now and then holds a fetch for its ~1 s internal tick,
   // which decides a single run's rate.
-  std::vector<double> raw, ingest, ratio;
+  std::vector<double> raw, ingest, ingest_caf, ratio, ratio_caf;
   for (int round = 0; round < rounds; ++round) {
     raw.push_back(raw_consume(round));
-    ingest.push_back(service_ingest(round));
+    ingest.push_back(service_ingest(true));
+    ingest_caf.push_back(service_ingest(false));
     ratio.push_back(ingest.back() / raw.back());
+    ratio_caf.push_back(ingest_caf.back() / raw.back());
   }
   using bench::median;
-  double raw_rate = median(raw), ingest_rate = median(ingest);
+  auto rounds_of = [](const std::vector<double>& v) {
+    std::string out;
+    for (auto r : v)
+      out += fmt::format(" {:.2f}", r);
+    return out;
+  };
 
   std::printf("%lld mapping records, %d mapping partitions, %d source partitions\n",
               static_cast<long long>(held), mapping_partitions, source_partitions);
-  std::printf("  raw consume       %10.0f records/s\n", raw_rate);
+  std::printf("  raw consume       %10.0f records/s\n", median(raw));
   std::printf("  service ingest    %10.0f records/s (decode + route to partition actors)\n",
-              ingest_rate);
-  std::printf("  ingest/raw = %.2f   (target >= 0.9; median of %d rounds:", median(ratio), rounds);
-  for (auto r : ratio)
-    std::printf(" %.2f", r);
-  std::printf(")\n");
+              median(ingest));
+  std::printf("  same, CAF defaults %10.0f records/s (scheduler not tuned)\n", median(ingest_caf));
+  std::printf("  ingest/raw = %.2f   (target >= 0.9; median of %d rounds:%s)\n", median(ratio),
+              rounds, rounds_of(ratio).c_str());
+  std::printf("  ingest/raw with CAF's default scheduler = %.2f   (rounds:%s)\n", median(ratio_caf),
+              rounds_of(ratio_caf).c_str());
   return 0;
 }

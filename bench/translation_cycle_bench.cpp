@@ -16,6 +16,7 @@
 #include "actors/messages.hpp"
 #include "actors/offset_mapping_service.hpp"
 #include "actors/partition_mapping.hpp"
+#include "actors/scheduler_tuning.hpp"
 #include "bench/median.hpp"
 #include "core/translation.hpp"
 
@@ -142,6 +143,8 @@ double median_cycle_seconds(workload what, size_t threads, int groups, int parti
     return median_plain_seconds(threads, groups, partitions, runs, cycles);
   caf::actor_system_config cfg;
   add_message_types(cfg);
+  tune_scheduler(cfg); // as k2k runs
+
   cfg.set("scheduler.max-threads", threads);
   if (std::getenv("K2K_SCHEDULER_SHARING"))
     cfg.set("scheduler.policy", caf::atom("sharing"));

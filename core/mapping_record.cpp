@@ -57,10 +57,10 @@ public:
   }
   size_t remaining() const { return in_.size() - pos_; }
   size_t position() const { return pos_; }
-  bool bytes(std::string& out, size_t n) {
+  bool bytes(std::string_view& out, size_t n) {
     if (remaining() < n)
       return false;
-    out.assign(in_.data() + pos_, n);
+    out = in_.substr(pos_, n);
     pos_ += n;
     return true;
   }
@@ -140,7 +140,22 @@ void apply_mapping(offset_index& index, const mapping_record& r) {
   index.observe_source_next(r.source_next);
 }
 
-result<mapping_record> decode_mapping(std::string_view bytes) {
+size_t mapping_record_view::run_count() const {
+  return run_bytes.size() / run_size;
+}
+
+mapping_run mapping_record_view::run(size_t i) const {
+  reader r{run_bytes.substr(i * run_size, run_size)};
+  mapping_run run;
+  uint32_t n = 0;
+  r.i64(run.source_start.value);
+  r.i64(run.target_start.value);
+  r.u32(n);
+  run.count = n;
+  return run;
+}
+
+result<mapping_record_view> decode_mapping_view(std::string_view bytes) {
   reader r{bytes};
   uint8_t version = 0;
   if (!r.u8(version))
@@ -150,8 +165,8 @@ result<mapping_record> decode_mapping(std::string_view bytes) {
                                                std::to_string(version) +
                                                " is not supported (this build reads versions 1 "
                                                "and 2)"};
-  mapping_record m;
-  auto topic = [&](std::string& out, const char* what) -> std::optional<error_info> {
+  mapping_record_view m;
+  auto topic = [&](std::string_view& out, const char* what) -> std::optional<error_info> {
     uint16_t len = 0;
     if (!r.u16(len))
       return malformed(r, std::string{"truncated before the "} + what + " length");
@@ -181,27 +196,46 @@ result<mapping_record> decode_mapping(std::string_view bytes) {
   if (count > max_runs || count * run_size != r.remaining())
     return malformed(r, "run count " + std::to_string(count) + " does not match the " +
                             std::to_string(r.remaining()) + " bytes that follow");
-  m.runs.reserve(count);
+  r.bytes(m.run_bytes, r.remaining());
+  std::optional<source_offset> previous_end;
   for (uint32_t i = 0; i < count; ++i) {
-    mapping_run run;
-    uint32_t n = 0;
-    r.i64(run.source_start.value);
-    r.i64(run.target_start.value);
-    r.u32(n);
-    run.count = n;
-    if (run.source_start.value < 0 || run.target_start.value < 0 || n == 0)
-      return malformed(r, "run " + std::to_string(i) + " has a negative offset or no offsets");
+    auto run = m.run(i);
+    auto at = [&](const std::string& what) {
+      return error_info{ec::malformed_mapping,
+                        "malformed mapping record at byte " +
+                            std::to_string(bytes.size() - m.run_bytes.size() + i * run_size) +
+                            ": run " + std::to_string(i) + what};
+    };
+    if (run.source_start.value < 0 || run.target_start.value < 0 || run.count == 0)
+      return at(" has a negative offset or no offsets");
     // Found by fuzzing: a run ending past the largest offset would overflow its end.
-    if (run.source_start.value > INT64_MAX - int64_t{n} ||
-        run.target_start.value > INT64_MAX - int64_t{n})
-      return malformed(r, "run " + std::to_string(i) + " ends beyond the largest offset");
-    if (!m.runs.empty() && run.source_start < m.runs.back().source_end())
-      return malformed(r, "run " + std::to_string(i) + " overlaps or precedes the previous run");
-    m.runs.push_back(run);
+    if (run.source_start.value > INT64_MAX - run.count ||
+        run.target_start.value > INT64_MAX - run.count)
+      return at(" ends beyond the largest offset");
+    if (previous_end && run.source_start < *previous_end)
+      return at(" overlaps or precedes the previous run");
+    previous_end = run.source_end();
   }
-  if (!m.runs.empty() && m.source_next < m.runs.back().source_end())
+  if (previous_end && m.source_next < *previous_end)
     return malformed(r, "src_next " + std::to_string(m.source_next.value) +
                             " is below the end of the last run");
+  return m;
+}
+
+result<mapping_record> decode_mapping(std::string_view bytes) {
+  auto view = decode_mapping_view(bytes);
+  if (!view)
+    return view.error();
+  mapping_record m{std::string{view->pipeline},
+                   std::string{view->source_topic},
+                   view->source_partition,
+                   std::string{view->target_topic},
+                   view->target_partition,
+                   view->source_next,
+                   {}};
+  m.runs.reserve(view->run_count());
+  for (size_t i = 0; i < view->run_count(); ++i)
+    m.runs.push_back(view->run(i));
   return m;
 }
 

@@ -5,6 +5,7 @@
 #include "support/replication_fixture.hpp"
 
 #include "actors/offset_mapping_service.hpp"
+#include "actors/scheduler_tuning.hpp"
 #include "core/decimal.hpp"
 #include "core/guard.hpp"
 #include "kafka/admin.hpp"
@@ -67,6 +68,7 @@ struct service_fixture {
 
   explicit service_fixture(const config::pipeline_config& cfg) {
     actors::add_message_types(system_cfg);
+    actors::tune_scheduler(system_cfg);
     system = std::make_unique<caf::actor_system>(system_cfg);
     service = std::make_unique<actors::offset_mapping_service>(*system, cfg);
   }

@@ -9,6 +9,7 @@
 // they read twice or never.
 #include "actors/offset_mapping_service.hpp"
 #include "actors/replication_worker.hpp"
+#include "actors/scheduler_tuning.hpp"
 #include "config/load.hpp"
 #include "core/decimal.hpp"
 #include "core/guard.hpp"
@@ -373,6 +374,7 @@ int demo_command(const demo_options& options) {
   std::thread replicator{[&] { worker.run(); }};
   caf::actor_system_config system_cfg;
   actors::add_message_types(system_cfg);
+  actors::tune_scheduler(system_cfg);
   caf::actor_system system{system_cfg};
   auto service = std::make_unique<actors::offset_mapping_service>(system, cfg);
 

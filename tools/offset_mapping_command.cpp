@@ -1,4 +1,5 @@
 #include "actors/offset_mapping_service.hpp"
+#include "actors/scheduler_tuning.hpp"
 #include "config/load.hpp"
 #include "tools/commands.hpp"
 #include "tools/service_metrics.hpp"
@@ -18,6 +19,7 @@ int offset_mapping_command(const std::string& config_path) {
     return 1;
   caf::actor_system_config system_cfg; // worker threads default to the core count
   actors::add_message_types(system_cfg);
+  actors::tune_scheduler(system_cfg);
   caf::actor_system system{system_cfg};
   try {
     actors::offset_mapping_service service{system, *loaded};

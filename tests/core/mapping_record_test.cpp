@@ -36,6 +36,29 @@ TEST_CASE("mapping records round-trip", "[core][mapping]") {
   CHECK(mapping_key("orders", 3) == "orders/3");
 }
 
+TEST_CASE("the view decoder reads the record in place, without copying", "[core][mapping]") {
+  auto bytes = encode_mapping(sample());
+  auto view = decode_mapping_view(bytes);
+  REQUIRE(view);
+  auto inside = [&](std::string_view part) {
+    return part.data() >= bytes.data() && part.data() + part.size() <= bytes.data() + bytes.size();
+  };
+  CHECK(view->pipeline == "dr");
+  CHECK(inside(view->pipeline));
+  CHECK(view->source_topic == "orders");
+  CHECK(inside(view->source_topic));
+  CHECK(view->target_topic == "dr.orders");
+  CHECK(inside(view->target_topic));
+  CHECK(view->source_partition == 3);
+  CHECK(view->target_partition == 3);
+  CHECK(view->source_next == source_offset{116});
+  REQUIRE(view->run_count() == 2);
+  CHECK(inside(view->run_bytes));
+  CHECK(view->run(1).source_start == source_offset{112});
+  CHECK(view->run(1).target_start == target_offset{5010});
+  CHECK(view->run(1).count == 3);
+}
+
 TEST_CASE("version 1 records (no pipeline name, as older replicators wrote) still decode",
           "[core][mapping]") {
   auto v1 = sample();

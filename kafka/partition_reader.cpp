@@ -5,6 +5,7 @@
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
+#include <memory>
 #include <optional>
 #include <stdexcept>
 
@@ -107,6 +108,17 @@ result<int64_t> offset_for_time(rd_kafka_t* rk, const std::string& topic, int32_
     return error_info{ec::kafka_error, "offsets-for-times on " + describe(topic, partition) + ": " +
                                            rd_kafka_err2str(err)};
   return list->elems[0].offset;
+}
+
+bool learn_topic(rd_kafka_t* rk, const std::string& topic, std::chrono::milliseconds timeout) {
+  // A topic handle makes the answer update the client's own view of the topic.
+  std::unique_ptr<rd_kafka_topic_t, decltype(&rd_kafka_topic_destroy)> handle{
+      rd_kafka_topic_new(rk, topic.c_str(), nullptr), &rd_kafka_topic_destroy};
+  const rd_kafka_metadata_t* metadata = nullptr;
+  auto err = rd_kafka_metadata(rk, 0, handle.get(), &metadata, static_cast<int>(timeout.count()));
+  if (metadata)
+    rd_kafka_metadata_destroy(metadata);
+  return !err;
 }
 
 std::pair<int64_t, int64_t> watermarks(rd_kafka_t* rk, const std::string& topic,

@@ -30,6 +30,11 @@ result<int64_t> read_records(rd_kafka_t* reader, const std::string& topic, int32
 result<int64_t> offset_for_time(rd_kafka_t* rk, const std::string& topic, int32_t partition,
                                 int64_t timestamp_ms, std::chrono::milliseconds timeout);
 
+// Makes `rk` know topic's partitions and leaders now. librdkafka learns them for a topic new
+// to the client only at its next topic scan, so an assign of it would start fetching up to a
+// second later. False (nothing else happens) if the metadata request failed.
+bool learn_topic(rd_kafka_t* rk, const std::string& topic, std::chrono::milliseconds timeout);
+
 // Low and high watermark; throws std::runtime_error naming the partition on failure.
 std::pair<int64_t, int64_t> watermarks(rd_kafka_t* rk, const std::string& topic, int32_t partition);
 

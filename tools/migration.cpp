@@ -309,6 +309,8 @@ private:
 
   std::optional<error_info> locate(partition_row& row) {
     row.note.clear();
+    learn(source_reader_.get(), row.topic);
+    learn(target_reader_.get(), row.target_topic);
     auto target_wm = watermarks(target_reader_.get(), row.target_topic, row.partition);
     if (!target_wm)
       return target_wm.error();
@@ -417,6 +419,14 @@ private:
     return std::nullopt;
   }
 
+  // Once per reader and topic: its first read would otherwise wait up to a second for
+  // librdkafka's topic scan (kafka::learn_topic); a failure only costs that wait.
+  void learn(rd_kafka_t* reader, const std::string& topic) {
+    if (learned_.emplace(reader, topic).second &&
+        !kafka::learn_topic(reader, topic, options_.request_timeout))
+      spdlog::debug("migrate: no metadata for {} yet; its first read may wait", topic);
+  }
+
   result<std::pair<int64_t, int64_t>> watermarks(rd_kafka_t* rk, const std::string& topic,
                                                  int32_t partition) {
     try {
@@ -470,6 +480,7 @@ private:
   const migration_options& options_;
   const progress_fn& progress_;
   kafka::handle_ptr source_admin_, target_admin_, source_reader_, target_reader_;
+  std::set<std::pair<rd_kafka_t*, std::string>> learned_; // topics each reader has metadata of
   migration_report report_;
   int64_t offset_headers_seen_ = 0;
   std::set<int64_t> bad_headers_; // target offsets of records with a non-numeric header

@@ -18,6 +18,9 @@ std::map<std::string, int64_t> read_checkpoints(kafka::properties props, const s
   props["enable.partition.eof"] = "true";
   // Mappings of aborted (exactly-once) transactions are not checkpoints.
   props["isolation.level"] = "read_committed";
+  // Windows end at or near the partition end: a fetch held open there (fetch.wait.max.ms,
+  // 500 ms by default) would delay the next window's fetch behind it.
+  props["fetch.wait.max.ms"] = "10";
   auto reader = kafka::make_consumer(props);
   std::map<std::string, int64_t> found;
   for (auto& [mp, keys] : wanted) {

@@ -24,6 +24,7 @@ int main(int argc, char** argv) {
 
   caf::actor_system_config system_cfg;
   k2k::add_message_types(system_cfg);
+  k2k::tune_scheduler(system_cfg); // optional: fewer idle wake-ups of CAF's workers
   caf::actor_system system{system_cfg};
   auto replicator = k2k::spawn_replicator(system, pipeline.config);
   auto offsets = k2k::spawn_offset_mapping(system, pipeline.config);

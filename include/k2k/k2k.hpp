@@ -3,6 +3,7 @@
 //
 //   caf::actor_system_config cfg;
 //   k2k::add_message_types(cfg);              // before the system is created
+//   k2k::tune_scheduler(cfg);                 // optional: k2k's CAF scheduler settings
 //   caf::actor_system system{cfg};
 //   auto pipeline = k2k::load_pipeline("pipeline.yaml");   // or k2k::config::load_string
 //   auto replicator = k2k::spawn_replicator(system, pipeline.config);
@@ -16,6 +17,7 @@
 #include "actors/embedded.hpp"
 #include "actors/messages.hpp"
 #include "actors/offset_mapping_service.hpp"
+#include "actors/scheduler_tuning.hpp"
 #include "config/load.hpp"
 
 namespace k2k {
@@ -29,6 +31,7 @@ using actors::spawn_offset_mapping;
 using actors::spawn_replicator;
 using actors::status_atom;
 using actors::stop_atom;
+using actors::tune_scheduler;
 
 // The pipeline YAML, validated; `ok()` false with one problem per line in `errors`.
 inline config::load_result load_pipeline(const std::string& path) {

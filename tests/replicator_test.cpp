@@ -204,8 +204,12 @@ std::vector<std::map<int64_t, int>> crash_and_restart(const std::string& extra_y
     read_mappings(c.target.bootstrap_servers(), mapping_topic, mapping_partitions,
                   covers({{"orders/0", before}, {"orders/1", before}}));
     c.target.broker_down(1);
+    // One produce request per partition (the flush sends what linger holds), so the worker
+    // fetches them together: a first request of a single record would become a one-record
+    // transaction that cannot commit with the leader down, and nothing more would go in flight.
     for (int32_t p = 0; p < 2; ++p)
-      produce(c.source.bootstrap_servers(), "orders", p, numbered_records(after, before));
+      produce(c.source.bootstrap_servers(), "orders", p, numbered_records(after, before),
+              {{"linger.ms", "5000"}});
     REQUIRE(first.wait_for_status([](const auto& st) { return st.in_flight >= 20; }));
     first.abort();
   }

@@ -14,14 +14,9 @@ namespace k2k::replication {
 std::map<std::string, int64_t> read_checkpoints(kafka::properties props, const std::string& topic,
                                                 const std::string& pipeline,
                                                 checkpoint_request wanted) {
-  props["enable.auto.commit"] = "false";
-  props["enable.partition.eof"] = "true";
-  // Mappings of aborted (exactly-once) transactions are not checkpoints.
-  props["isolation.level"] = "read_committed";
-  // Windows end at or near the partition end: a fetch held open there (fetch.wait.max.ms,
-  // 500 ms by default) would delay the next window's fetch behind it.
-  props["fetch.wait.max.ms"] = "10";
-  auto reader = kafka::make_consumer(props);
+  // Reads committed data only: mappings of aborted (exactly-once) transactions are not
+  // checkpoints.
+  auto reader = kafka::make_partition_reader(std::move(props));
   std::map<std::string, int64_t> found;
   for (auto& [mp, keys] : wanted) {
     int64_t low = 0, high = 0;

@@ -143,8 +143,8 @@ int main(int argc, char** argv) {
     return rate;
   };
 
-  // Rounds taking turns: the mock now and then holds a fetch for its ~1 s internal tick,
-  // which decides a single run's rate.
+  // Rounds taking turns: a whole read takes ~0.2 s, so one fetch the mock holds back decides
+  // a single run's rate.
   std::vector<double> raw, ingest, ingest_caf, ratio, ratio_caf;
   for (int round = 0; round < rounds; ++round) {
     raw.push_back(raw_consume(round));

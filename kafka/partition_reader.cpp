@@ -23,6 +23,14 @@ bool stale(const rd_kafka_message_t& m, const std::string& topic, int32_t partit
 
 } // namespace
 
+handle_ptr make_partition_reader(properties props) {
+  props["enable.auto.commit"] = "false";
+  props["enable.partition.eof"] = "true";
+  props["isolation.level"] = "read_committed";
+  props["fetch.wait.max.ms"] = "10";
+  return make_consumer(props);
+}
+
 bool scan_partition(rd_kafka_t* reader, const std::string& topic, int32_t partition, int64_t from,
                     int64_t until, const std::function<void(const rd_kafka_message_t&)>& on_record,
                     std::chrono::milliseconds deadline) {

@@ -3,12 +3,19 @@
 
 #include "core/error.hpp"
 #include "kafka/handles.hpp"
+#include "kafka/properties.hpp"
 
 #include <chrono>
 #include <functional>
 #include <string>
 
 namespace k2k::kafka {
+
+// A group-less consumer for scan_partition and read_records, made from `props` (with its
+// group.id): never commits, reports partition ends, reads committed data only, and does not
+// let the broker hold a fetch open at a partition's end (fetch.wait.max.ms 10): reads stop
+// there, and the next read's fetch would queue behind the held one (up to 500 ms).
+handle_ptr make_partition_reader(properties props);
 
 // Calls on_record for every record of [from, until) of topic[partition], stopping early at
 // the partition's end (the reader needs enable.partition.eof=true for that) or at the

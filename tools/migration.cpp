@@ -46,13 +46,8 @@ std::string describe(const topic_partition& tp) {
 kafka::handle_ptr make_reader(const config::kafka_settings& settings) {
   auto props = settings.for_consumer();
   props["group.id"] = "k2k-migrate-reader"; // never subscribes nor commits
-  props["enable.auto.commit"] = "false";
-  props["enable.partition.eof"] = "true";
-  props["isolation.level"] = "read_committed";
-  props["auto.offset.reset"] = "earliest"; // a read below the log start begins at the start
-  // Reads end at the partition end: do not let the broker hold an empty fetch open there.
-  props["fetch.wait.max.ms"] = "10";
-  return kafka::make_consumer(props);
+  props["auto.offset.reset"] = "earliest";  // a read below the log start begins at the start
+  return kafka::make_partition_reader(std::move(props));
 }
 
 // The first record at or after `from` (offset and timestamp), if the partition has one.

@@ -14,13 +14,9 @@ using namespace std::chrono_literals;
 namespace {
 
 kafka::handle_ptr make_reader(const std::string& bootstrap) {
-  return kafka::make_consumer({{"bootstrap.servers", bootstrap},
-                               {"group.id", "k2k-reliability-audit"}, // never joins nor commits
-                               {"enable.partition.eof", "true"},
-                               {"enable.auto.commit", "false"},
-                               {"isolation.level", "read_committed"},
-                               {"auto.offset.reset", "error"}, // never skip what it missed
-                               {"fetch.wait.max.ms", "10"}});
+  return kafka::make_partition_reader({{"bootstrap.servers", bootstrap},
+                                       {"group.id", "k2k-reliability-audit"}, // never joins
+                                       {"auto.offset.reset", "error"}});      // never skip a miss
 }
 
 std::string payload(const void* data, size_t size) {

@@ -1,9 +1,6 @@
 // Source commit -> translated target commit latency of the offset-mapping service at
 // groups.pollInterval 250ms (goal: p99 <= 1 s), on one mock source + one mock target
 // with the real replicator. Not a test.
-#include "actors/offset_mapping_service.hpp"
-#include "actors/replication_worker.hpp"
-#include "actors/scheduler_tuning.hpp"
 #include "bench/orders_clusters.hpp"
 #include "config/load.hpp"
 #include "core/guard.hpp"
@@ -11,6 +8,9 @@
 #include "kafka/client.hpp"
 #include "kafka/group_offsets.hpp"
 #include "kafka/mock_cluster.hpp"
+#include "offset_mapping/scheduler_tuning.hpp"
+#include "offset_mapping/service.hpp"
+#include "replication/worker.hpp"
 
 #include <caf/all.hpp>
 #include <spdlog/spdlog.h>
@@ -43,10 +43,10 @@ int main(int argc, char** argv) {
   replication::replication_worker replicator{cfg};
   std::thread replicating{[&] { replicator.run(); }};
   caf::actor_system_config system_cfg;
-  actors::add_message_types(system_cfg);
-  actors::tune_scheduler(system_cfg);
+  offset_mapping::add_message_types(system_cfg);
+  offset_mapping::tune_scheduler(system_cfg);
   caf::actor_system system{system_cfg};
-  actors::offset_mapping_service service{system, cfg};
+  offset_mapping::offset_mapping_service service{system, cfg};
 
   auto source_admin = kafka::make_admin_client({{"bootstrap.servers", source.bootstrap_servers()}});
   auto target_admin = kafka::make_admin_client({{"bootstrap.servers", target.bootstrap_servers()}});

@@ -3,9 +3,6 @@
 // trips one after another) and with more lanes, on mock clusters whose brokers answer after
 // [rtt_ms], with the real replicator and offset-mapping service. Lane counts take turns over
 // [rounds] rounds. Not a test: it prints figures.
-#include "actors/offset_mapping_service.hpp"
-#include "actors/replication_worker.hpp"
-#include "actors/scheduler_tuning.hpp"
 #include "bench/median.hpp"
 #include "bench/orders_clusters.hpp"
 #include "config/load.hpp"
@@ -13,6 +10,9 @@
 #include "kafka/client.hpp"
 #include "kafka/group_offsets.hpp"
 #include "kafka/mock_cluster.hpp"
+#include "offset_mapping/scheduler_tuning.hpp"
+#include "offset_mapping/service.hpp"
+#include "replication/worker.hpp"
 
 #include <caf/all.hpp>
 #include <spdlog/spdlog.h>
@@ -55,11 +55,11 @@ std::string pipeline_yaml(const std::string& name, const kafka::mock_cluster& so
 // each group's clients: a cost paid once).
 double seconds_per_pass(const config::pipeline_config& cfg, int groups) {
   caf::actor_system_config system_cfg;
-  actors::add_message_types(system_cfg);
-  actors::tune_scheduler(system_cfg);
+  offset_mapping::add_message_types(system_cfg);
+  offset_mapping::tune_scheduler(system_cfg);
   caf::actor_system system{system_cfg};
   auto started = clock_type::now();
-  actors::offset_mapping_service service{system, cfg};
+  offset_mapping::offset_mapping_service service{system, cfg};
   auto& counters = *service.counters();
   auto all = uint64_t(groups);
   if (!counters.wait_for(

@@ -1,7 +1,5 @@
 // Mapping ingest of the offset-mapping service against a raw librdkafka consume of the
 // same mapping topic, in one run, rounds taking turns (target ratio >= 0.9). Not a test.
-#include "actors/offset_mapping_service.hpp"
-#include "actors/scheduler_tuning.hpp"
 #include "bench/median.hpp"
 #include "config/load.hpp"
 #include "core/mapping_record.hpp"
@@ -9,6 +7,8 @@
 #include "kafka/client.hpp"
 #include "kafka/mock_cluster.hpp"
 #include "kafka/partition_reader.hpp"
+#include "offset_mapping/scheduler_tuning.hpp"
+#include "offset_mapping/service.hpp"
 
 #include <caf/all.hpp>
 #include <fmt/format.h>
@@ -67,7 +67,8 @@ int main(int argc, char** argv) {
     auto probe = kafka::make_consumer(
         {{"bootstrap.servers", target.bootstrap_servers()}, {"group.id", "bench-probe"}});
     for (int mp = 0; mp < mapping_partitions; ++mp) {
-      auto [low, high] = kafka::watermarks(probe.get(), "__k2k_offset_mappings", mp);
+      auto [low, high] =
+          kafka::watermarks(probe.get(), "__k2k_offset_mappings", mp).value_or_throw();
       held += high - low;
     }
   }
@@ -106,8 +107,8 @@ int main(int argc, char** argv) {
     return (held - 1) / std::chrono::duration<double>(clock_type::now() - start).count();
   };
 
-  // The service, with k2k's scheduler tuning (actors/scheduler_tuning.hpp) or CAF's defaults:
-  // from start to every record decoded and routed to its partition actor. Each run has a
+  // The service, with k2k's scheduler tuning (offset_mapping/scheduler_tuning.hpp) or CAF's
+  // defaults: from start to every record decoded and routed to its partition actor. Each run has a
   // pipeline name, so a mapping consumer group, of its own (the 2.0.2 mock delays a join to a
   // group a member just left by its session timeout).
   int service_runs = 0;
@@ -120,11 +121,11 @@ int main(int argc, char** argv) {
                 "groups: {consumerGroups: [], pollInterval: 1h}\n";
     auto cfg = config::load_string(yaml, "bench.yaml").config;
     caf::actor_system_config system_cfg;
-    actors::add_message_types(system_cfg);
+    offset_mapping::add_message_types(system_cfg);
     if (tuned)
-      actors::tune_scheduler(system_cfg);
+      offset_mapping::tune_scheduler(system_cfg);
     caf::actor_system system{system_cfg};
-    actors::offset_mapping_service service{system, cfg};
+    offset_mapping::offset_mapping_service service{system, cfg};
     auto& counters = *service.counters();
     // The first record marks the end of the group join; the rate is measured from there.
     // Woken after each burst the ingest reads (a spinning waiter took a core from it).

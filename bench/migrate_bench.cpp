@@ -14,7 +14,7 @@
 #include "kafka/group_offsets.hpp"
 #include "kafka/mock_cluster.hpp"
 #include "kafka/partition_reader.hpp"
-#include "tools/migration.hpp"
+#include "migration/migrator.hpp"
 
 #include <spdlog/spdlog.h>
 
@@ -124,7 +124,7 @@ void on_mock(int64_t n) {
   auto reader = kafka::make_consumer({{"bootstrap.servers", target.bootstrap_servers()},
                                       {"group.id", "bench-scan"},
                                       {"enable.partition.eof", "true"}});
-  auto [low, high] = kafka::watermarks(reader.get(), "orders", 0);
+  auto [low, high] = kafka::watermarks(reader.get(), "orders", 0).value_or_throw();
   auto scan_start = clock_type::now();
   int64_t scanned = 0;
   kafka::scan_partition(reader.get(), "orders", 0, low, high,

@@ -5,11 +5,11 @@
 //   (d) the same with exactly-once
 // Prints records/s (median of interleaved rounds) and the ratios c/a, c/b, d/a. Not a test:
 // machines are noisy, so only ratios within one run mean anything.
-#include "actors/replication_worker.hpp"
 #include "bench/median.hpp"
 #include "config/load.hpp"
 #include "kafka/client.hpp"
 #include "kafka/mock_cluster.hpp"
+#include "replication/worker.hpp"
 
 #include <spdlog/spdlog.h>
 

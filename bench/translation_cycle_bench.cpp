@@ -11,14 +11,14 @@
 //     actors that talk to Kafka (source offsets, committer) are in-memory stand-ins answering
 //     at once; commit_latency_bench covers the Kafka part.
 // Prints the median cycle time and the speed-up. Not a test: it prints figures.
-#include "actors/group.hpp"
-#include "actors/mapping_registry.hpp"
-#include "actors/messages.hpp"
-#include "actors/offset_mapping_service.hpp"
-#include "actors/partition_mapping.hpp"
-#include "actors/scheduler_tuning.hpp"
 #include "bench/median.hpp"
 #include "core/translation.hpp"
+#include "offset_mapping/group.hpp"
+#include "offset_mapping/mapping_registry.hpp"
+#include "offset_mapping/messages.hpp"
+#include "offset_mapping/partition_index.hpp"
+#include "offset_mapping/scheduler_tuning.hpp"
+#include "offset_mapping/service.hpp"
 
 #include <caf/all.hpp>
 
@@ -33,7 +33,7 @@
 #include <vector>
 
 using namespace k2k;
-using namespace k2k::actors;
+using namespace k2k::offset_mapping;
 using namespace std::chrono_literals;
 using clock_type = std::chrono::steady_clock;
 
@@ -51,7 +51,7 @@ source_offsets_actor::behavior_type in_memory_source(int64_t covered) {
 
 committer_actor::behavior_type in_memory_committer() {
   return {[=](commit_atom, const std::string&, const std::vector<commit_entry>& entries) {
-    return commit_report{static_cast<int32_t>(entries.size()), 0, 0, 0, false, ""};
+    return commit_report{static_cast<int32_t>(entries.size()), 0, 0, 0, false};
   }};
 }
 
@@ -59,7 +59,7 @@ using start_atom = caf::atom_constant<caf::atom("start")>;
 using done_atom = caf::atom_constant<caf::atom("done")>;
 
 // (1): translates one committed offset per partition, then tells `collector`.
-caf::behavior fan_out(caf::event_based_actor* self, std::vector<partition_mapping_actor> partitions,
+caf::behavior fan_out(caf::event_based_actor* self, std::vector<partition_index_actor> partitions,
                       caf::actor collector, int64_t committed) {
   return {[=](start_atom) {
     auto pending = std::make_shared<size_t>(partitions.size());
@@ -150,10 +150,10 @@ double median_cycle_seconds(workload what, size_t threads, int groups, int parti
     cfg.set("scheduler.policy", caf::atom("sharing"));
   caf::actor_system system{cfg};
   auto counters = std::make_shared<service_counters>();
-  std::vector<partition_mapping_actor> mapping;
+  std::vector<partition_index_actor> mapping;
   auto registry = system.spawn(mapping_registry);
   for (int p = 0; p < partitions; ++p) {
-    auto a = system.spawn(partition_mapping, index_retention{}, counters, config::on_error::fail);
+    auto a = system.spawn(partition_index, index_retention{}, counters, config::on_error::fail);
     mapping_update u{"bench", 0, 0, "orders", p, 0, {}};
     for_each_run(runs, [&](int64_t source, int64_t target, int64_t count) {
       u.runs.insert(u.runs.end(), {source, target, count});

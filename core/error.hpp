@@ -1,8 +1,10 @@
-// The project's error codes. Pure so core/ can use them; actors/ wraps them in
-// caf::error (actors/error.hpp).
+// The project's error codes and the one error convention below the actors (docs/architecture.md).
+// Pure so core/ can use them; the actors wrap them in
+// caf::error (offset_mapping/error.hpp).
 #pragma once
 
 #include <cstdint>
+#include <stdexcept>
 #include <string>
 #include <utility>
 #include <variant>
@@ -39,6 +41,13 @@ public:
   const T& operator*() const { return value(); }
   const T* operator->() const { return &value(); }
   const error_info& error() const { return std::get<1>(v_); }
+  // For code with nobody to hand an error to (tests, benches, the demo's own checks): the
+  // value, or std::runtime_error with the error's message.
+  const T& value_or_throw() const {
+    if (!*this)
+      throw std::runtime_error(error().message);
+    return value();
+  }
 
 private:
   std::variant<T, error_info> v_;

@@ -129,13 +129,13 @@ bool learn_topic(rd_kafka_t* rk, const std::string& topic, std::chrono::millisec
   return !err;
 }
 
-std::pair<int64_t, int64_t> watermarks(rd_kafka_t* rk, const std::string& topic,
-                                       int32_t partition) {
+result<std::pair<int64_t, int64_t>> watermarks(rd_kafka_t* rk, const std::string& topic,
+                                               int32_t partition) {
   int64_t low = 0, high = 0;
   if (auto e = rd_kafka_query_watermark_offsets(rk, topic.c_str(), partition, &low, &high, 10000))
-    throw std::runtime_error("cannot read the watermarks of " + describe(topic, partition) + ": " +
-                             rd_kafka_err2str(e));
-  return {low, high};
+    return error_info{ec::kafka_error, "cannot read the watermarks of " +
+                                           describe(topic, partition) + ": " + rd_kafka_err2str(e)};
+  return std::pair<int64_t, int64_t>{low, high};
 }
 
 } // namespace k2k::kafka

@@ -42,7 +42,8 @@ result<int64_t> offset_for_time(rd_kafka_t* rk, const std::string& topic, int32_
 // second later. False (nothing else happens) if the metadata request failed.
 bool learn_topic(rd_kafka_t* rk, const std::string& topic, std::chrono::milliseconds timeout);
 
-// Low and high watermark; throws std::runtime_error naming the partition on failure.
-std::pair<int64_t, int64_t> watermarks(rd_kafka_t* rk, const std::string& topic, int32_t partition);
+// Low and high watermark; the error names the partition.
+result<std::pair<int64_t, int64_t>> watermarks(rd_kafka_t* rk, const std::string& topic,
+                                               int32_t partition);
 
 } // namespace k2k::kafka

@@ -100,8 +100,7 @@ TEST_CASE("the Dockerfile builds the CLI in one stage and ships it on a slim run
   CHECK(dockerfile.find("FROM debian:bookworm-slim") != std::string::npos);
   CHECK(dockerfile.find("--target k2k-cli") != std::string::npos);
   // the runtime packages of every shared library build/k2k links (see `ldd build/k2k`)
-  for (const auto* package :
-       {"librdkafka1", "libcaf-core0.17", "libyaml-cpp0.7", "libspdlog1.10", "libfmt9",
-        "libjemalloc2"})
+  for (const auto* package : {"librdkafka1", "libcaf-core0.17", "libyaml-cpp0.7", "libspdlog1.10",
+                              "libfmt9", "libjemalloc2"})
     CHECK(dockerfile.find(package) != std::string::npos);
 }

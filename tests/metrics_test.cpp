@@ -3,8 +3,8 @@
 #include "support/http_get.hpp"
 #include "support/replication_fixture.hpp"
 
-#include "tools/http_endpoint.hpp"
-#include "tools/service_metrics.hpp"
+#include "observability/http_endpoint.hpp"
+#include "observability/service_metrics.hpp"
 
 #include <catch2/catch.hpp>
 
@@ -17,11 +17,12 @@ TEST_CASE("the endpoint serves /metrics, /health with 200 or 503 and a reason, 4
           "[metrics]") {
   std::atomic<int> value{1};
   std::atomic<bool> healthy{false};
-  tools::http_endpoint endpoint{
+  observability::http_endpoint endpoint{
       "127.0.0.1:0",
       {[&] { return "x_total " + std::to_string(value.load()) + "\n"; },
        [&] {
-         return tools::health_report{healthy.load(), healthy ? "fine" : "loading 2 partitions"};
+         return observability::health_report{healthy.load(),
+                                             healthy ? "fine" : "loading 2 partitions"};
        }}};
   REQUIRE(endpoint.port() != 0);
 
@@ -41,12 +42,12 @@ TEST_CASE("the endpoint serves /metrics, /health with 200 or 503 and a reason, 4
 }
 
 TEST_CASE("an address that is taken is refused with its name", "[metrics]") {
-  tools::http_endpoint first{"127.0.0.1:0",
-                             {[] { return ""; }, [] { return tools::health_report{}; }}};
+  observability::http_endpoint first{
+      "127.0.0.1:0", {[] { return ""; }, [] { return observability::health_report{}; }}};
   auto taken = "127.0.0.1:" + std::to_string(first.port());
-  CHECK_THROWS_WITH(
-      (tools::http_endpoint{taken, {[] { return ""; }, [] { return tools::health_report{}; }}}),
-      Catch::Contains("cannot serve /metrics on " + taken));
+  CHECK_THROWS_WITH((observability::http_endpoint{
+                        taken, {[] { return ""; }, [] { return observability::health_report{}; }}}),
+                    Catch::Contains("cannot serve /metrics on " + taken));
 }
 
 TEST_CASE("the replicator's metrics move as it replicates, and health follows its state",
@@ -56,10 +57,10 @@ TEST_CASE("the replicator's metrics move as it replicates, and health follows it
   c.target.create_topic("__k2k_offset_mappings", 2);
   auto cfg = pipeline(c, "[orders]", "offsetMapping: {partitions: 2}\n");
   running_worker worker{cfg};
-  tools::http_endpoint endpoint{
+  observability::http_endpoint endpoint{
       "127.0.0.1:0",
-      {[&] { return tools::replication_metrics(worker.status(), cfg.name); },
-       [&] { return tools::replication_health(worker.status()); }}};
+      {[&] { return observability::replication_metrics(worker.status(), cfg.name); },
+       [&] { return observability::replication_health(worker.status()); }}};
   const std::string records = "k2k_replicated_records_total{pipeline=\"test-pipeline\"}";
   const std::string mappings = "k2k_mappings_published_total{pipeline=\"test-pipeline\"}";
 

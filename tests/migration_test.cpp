@@ -9,7 +9,7 @@
 #include "kafka/client.hpp"
 #include "kafka/group_offsets.hpp"
 #include "kafka/headers.hpp"
-#include "tools/migration.hpp"
+#include "migration/migrator.hpp"
 
 #include <catch2/catch.hpp>
 
@@ -68,28 +68,9 @@ commits_on(const kafka::mock_cluster& cluster, const std::string& group,
 }
 
 // The source offsets (k2k_offset) of target topic[p], in target order.
-std::vector<int64_t> traced_offsets(const two_clusters& c, const std::string& topic, int32_t p) {
-  auto end = high_watermark(c.target.bootstrap_servers(), topic, p);
-  std::vector<int64_t> out;
-  for (const auto& r : consume(c.target.bootstrap_servers(), topic, p, 0, end))
-    out.push_back(header(r, "k2k_offset") ? *core::parse_decimal(*header(r, "k2k_offset")) : -1);
-  return out;
-}
-
-// Ground truth by reading the whole partition: after the last record below S, the first
-// replicated one; after the last replicated record when all are below S.
-int64_t ground_truth(const std::vector<int64_t>& traced, int64_t committed) {
-  int64_t last_below = -1, last = -1;
-  for (size_t i = 0; i < traced.size(); ++i) {
-    if (traced[i] >= 0 && traced[i] < committed)
-      last_below = int64_t(i);
-    if (traced[i] >= 0)
-      last = int64_t(i);
-  }
-  for (size_t i = size_t(last_below + 1); i < traced.size(); ++i)
-    if (traced[i] >= 0)
-      return int64_t(i);
-  return last + 1;
+// Where k2k migrate must put the group (core/ground_truth.hpp), from the target records.
+int64_t ground_truth(const two_clusters& c, int32_t p, int64_t committed) {
+  return copies_on_target(c.target.bootstrap_servers(), "orders", p).migrate_position(committed);
 }
 
 migration::migration_options options_for(const std::string& group) {
@@ -210,7 +191,7 @@ TEST_CASE("divergent offsets: groups at 0, mid and end resume on target with not
   const std::map<int32_t, int64_t> committed_source{{0, 0}, {1, 117}, {2, 200}};
   for (const auto& [p, s] : committed_source) {
     INFO("orders[" << p << "]");
-    auto truth = ground_truth(traced_offsets(c, "orders", p), s);
+    auto truth = ground_truth(c, p, s);
     REQUIRE(commits.count({"orders", p}));
     CHECK(commits.at({"orders", p}).offset == truth);
     CHECK(row_of(report, p).target_offset == truth);
@@ -270,17 +251,16 @@ TEST_CASE("duplicates from an at-least-once restart: the group resumes at the ne
     running_worker replicator{restarted};
     await_target(c, "orders", 0, 300, 150);
   }
-  auto traced = traced_offsets(c, "orders", 0);
-  REQUIRE(traced.size() == 450);
+  REQUIRE(high_watermark(c.target.bootstrap_servers(), "orders", 0) == 450);
 
   commit_on(c.source, "app", {{{"orders", 0}, 200}});
   commit_on(c.source, "early", {{{"orders", 0}, 100}});
   auto app = migrate_ok(cfg, options_for("app"));
   CHECK(row_of(app, 0).target_offset == 350); // 200's second copy, not its first at 200
-  CHECK(row_of(app, 0).target_offset == ground_truth(traced, 200));
+  CHECK(row_of(app, 0).target_offset == ground_truth(c, 0, 200));
   auto early = migrate_ok(cfg, options_for("early"));
   CHECK(row_of(early, 0).target_offset == 100); // 100 was copied once
-  CHECK(row_of(early, 0).target_offset == ground_truth(traced, 100));
+  CHECK(row_of(early, 0).target_offset == ground_truth(c, 0, 100));
 
   // Resuming at the newest copy reads 200..299 once.
   CHECK(resume_on_target(c, "app", "orders", 1)[0] == range(200, 300));

@@ -4,16 +4,16 @@
 #include "support/http_get.hpp"
 #include "support/replication_fixture.hpp"
 
-#include "actors/offset_mapping_service.hpp"
-#include "actors/scheduler_tuning.hpp"
 #include "core/decimal.hpp"
 #include "core/guard.hpp"
 #include "kafka/admin.hpp"
 #include "kafka/client.hpp"
 #include "kafka/group_offsets.hpp"
 #include "kafka/headers.hpp"
-#include "tools/http_endpoint.hpp"
-#include "tools/service_metrics.hpp"
+#include "observability/http_endpoint.hpp"
+#include "observability/service_metrics.hpp"
+#include "offset_mapping/scheduler_tuning.hpp"
+#include "offset_mapping/service.hpp"
 
 #include <caf/all.hpp>
 #include <catch2/catch.hpp>
@@ -26,22 +26,10 @@ namespace {
 
 const std::string mapping_topic = "__k2k_offset_mappings";
 
-// Where a consumer that committed S on source must resume on target, read from the
-// records themselves: the copy of S, else just after the last copy of an offset below S.
+// Where a consumer that committed S on source must resume on target (core/ground_truth.hpp),
+// from the target records' headers; -1 when that cannot be known.
 int64_t ground_truth(const two_clusters& c, const std::string& topic, int32_t p, int64_t s) {
-  auto end = high_watermark(c.target.bootstrap_servers(), topic, p);
-  int64_t after_below = -1;
-  for (const auto& r : consume(c.target.bootstrap_servers(), topic, p, 0, end)) {
-    auto off = header(r, "k2k_offset");
-    if (!off)
-      continue;
-    auto source = *core::parse_decimal(*off);
-    if (source == s)
-      return r.offset;
-    if (source < s)
-      after_below = r.offset + 1;
-  }
-  return after_below;
+  return copies_on_target(c.target.bootstrap_servers(), topic, p).resume_at(s).value_or(-1);
 }
 
 std::map<kafka::topic_partition, kafka::committed_offset>
@@ -64,19 +52,19 @@ void commit(const std::string& bootstrap, const std::string& group,
 struct service_fixture {
   caf::actor_system_config system_cfg;
   std::unique_ptr<caf::actor_system> system;
-  std::unique_ptr<actors::offset_mapping_service> service;
+  std::unique_ptr<offset_mapping::offset_mapping_service> service;
 
   explicit service_fixture(const config::pipeline_config& cfg) {
-    actors::add_message_types(system_cfg);
-    actors::tune_scheduler(system_cfg);
+    offset_mapping::add_message_types(system_cfg);
+    offset_mapping::tune_scheduler(system_cfg);
     system = std::make_unique<caf::actor_system>(system_cfg);
-    service = std::make_unique<actors::offset_mapping_service>(*system, cfg);
+    service = std::make_unique<offset_mapping::offset_mapping_service>(*system, cfg);
   }
   ~service_fixture() {
     service.reset();
     system.reset();
   }
-  bool wait_for(const std::function<bool(const actors::service_counters&)>& condition) {
+  bool wait_for(const std::function<bool(const offset_mapping::service_counters&)>& condition) {
     return service->counters()->wait_for(condition, 60s);
   }
 };
@@ -346,9 +334,10 @@ TEST_CASE("the service's /metrics and /health over HTTP follow ingest and commit
                       "groups: {consumerGroups: [app], pollInterval: 250ms}\n");
   service_fixture om{cfg};
   const auto& counters = *om.service->counters();
-  tools::http_endpoint endpoint{"127.0.0.1:0",
-                                {[&] { return tools::offset_mapping_metrics(counters, cfg.name); },
-                                 [&] { return tools::offset_mapping_health(counters); }}};
+  observability::http_endpoint endpoint{
+      "127.0.0.1:0",
+      {[&] { return observability::offset_mapping_metrics(counters, cfg.name); },
+       [&] { return observability::offset_mapping_health(counters); }}};
   const std::string written = "k2k_commits_total{pipeline=\"test-pipeline\",result=\"written\"}";
   CHECK(sample(http_get(endpoint.port(), "/metrics").body, written) == 0.0);
 

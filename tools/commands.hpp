@@ -2,6 +2,7 @@
 #pragma once
 
 #include "config/config.hpp"
+#include "migration/migrator.hpp"
 
 #include <chrono>
 #include <cstdint>
@@ -15,17 +16,11 @@ int validate_command(const std::string& config_path);
 int replicate_command(const std::string& config_path);
 int offset_mapping_command(const std::string& config_path);
 
+// The flags bind to the migration's own options; only what the CLI itself needs is extra.
 struct migrate_cli_options {
-  std::string group;
-  std::string target_group;
-  std::vector<std::string> topics;
-  bool dry_run = false;
-  bool confirm_stopped = false;
-  bool force = false;
-  bool wait = false;
+  migration::migration_options migration;
   bool json = false;
-  std::string settle_interval = "10s";
-  int64_t verify_records = -1;
+  std::string settle_interval = "10s"; // parsed into migration.settle_interval
 };
 int migrate_command(const std::string& config_path, const migrate_cli_options& options);
 

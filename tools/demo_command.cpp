@@ -7,11 +7,9 @@
 // from the target records' k2k_offset headers. At the end the consumers stop, a third group
 // is moved with `k2k migrate`, and real consumers resume on target: the demo counts what
 // they read twice or never.
-#include "actors/offset_mapping_service.hpp"
-#include "actors/replication_worker.hpp"
-#include "actors/scheduler_tuning.hpp"
 #include "config/load.hpp"
 #include "core/decimal.hpp"
+#include "core/ground_truth.hpp"
 #include "core/guard.hpp"
 #include "kafka/admin.hpp"
 #include "kafka/client.hpp"
@@ -19,8 +17,11 @@
 #include "kafka/headers.hpp"
 #include "kafka/mock_cluster.hpp"
 #include "kafka/partition_reader.hpp"
+#include "migration/migrator.hpp"
+#include "offset_mapping/scheduler_tuning.hpp"
+#include "offset_mapping/service.hpp"
+#include "replication/worker.hpp"
 #include "tools/commands.hpp"
-#include "tools/migration.hpp"
 #include "tools/stop_signals.hpp"
 
 #include <caf/all.hpp>
@@ -174,28 +175,21 @@ public:
   // Reads the target records that are new since the last refresh (the ground truth).
   void refresh() {
     for (int p = 0; p < partitions; ++p) {
-      auto end = kafka::watermarks(target_.get(), topic, p).second;
+      auto end = kafka::watermarks(target_.get(), topic, p).value_or_throw().second;
       kafka::scan_partition(target_.get(), topic, p, read_[p], end,
                             [&](const rd_kafka_message_t& m) {
                               if (auto s = k2k_offset(m))
-                                truth_[p][*s] = m.offset;
+                                truth_[p].add(*s, m.offset);
                             });
       read_[p] = end;
     }
   }
 
-  // Where a consumer that committed S must resume on target: the copy of S, else right
-  // after the last replicated record below S; nullopt while S is not replicated yet.
+  // Where a consumer that committed S must resume on target (core/ground_truth.hpp);
+  // nullopt while S is not replicated yet.
   std::optional<int64_t> ground_truth(int32_t p, int64_t s) const {
     auto it = truth_.find(p);
-    if (it == truth_.end() || it->second.empty())
-      return std::nullopt;
-    auto at = it->second.lower_bound(s);
-    if (at != it->second.end())
-      return at->first == s ? std::optional<int64_t>{at->second} : std::nullopt;
-    // S above everything replicated: exact only when the source has nothing in between
-    auto last = std::prev(at);
-    return last->first + 1 == s ? std::optional<int64_t>{last->second + 1} : std::nullopt;
+    return it == truth_.end() ? std::nullopt : it->second.resume_at(s);
   }
 
   std::map<kafka::topic_partition, kafka::committed_offset> commits(bool on_target,
@@ -265,7 +259,7 @@ public:
 
 private:
   kafka::handle_ptr source_, target_admin_, target_;
-  std::map<int32_t, std::map<int64_t, int64_t>> truth_; // partition -> source -> target
+  std::map<int32_t, core::copy_log> truth_; // the copies read, by partition
   std::map<int32_t, int64_t> read_;
 };
 
@@ -309,7 +303,7 @@ resume_on_target(const kafka::mock_cluster& source, const kafka::mock_cluster& t
   rd_kafka_consumer_close(consumer.get());
   auto probe = kafka::make_admin_client({{"bootstrap.servers", source.bootstrap_servers()}});
   for (int32_t p = 0; p < partitions; ++p) {
-    auto source_end = kafka::watermarks(probe.get(), topic, p).second;
+    auto source_end = kafka::watermarks(probe.get(), topic, p).value_or_throw().second;
     auto c = from.find({topic, p});
     int64_t start = c == from.end() ? 0 : c->second.offset;
     for (int64_t s = start; s < source_end; ++s) {
@@ -373,10 +367,10 @@ int demo_command(const demo_options& options) {
   replication::replication_worker worker{cfg};
   std::thread replicator{[&] { worker.run(); }};
   caf::actor_system_config system_cfg;
-  actors::add_message_types(system_cfg);
-  actors::tune_scheduler(system_cfg);
+  offset_mapping::add_message_types(system_cfg);
+  offset_mapping::tune_scheduler(system_cfg);
   caf::actor_system system{system_cfg};
-  auto service = std::make_unique<actors::offset_mapping_service>(system, cfg);
+  auto service = std::make_unique<offset_mapping::offset_mapping_service>(system, cfg);
 
   std::atomic<bool> stop_producers{false}, stop_applications{false};
   std::thread producers{[&] { run_producers(source, target, stop_producers); }};
@@ -423,7 +417,7 @@ int demo_command(const demo_options& options) {
   {
     auto probe = kafka::make_admin_client({{"bootstrap.servers", source.bootstrap_servers()}});
     for (int p = 0; p < partitions; ++p)
-      source_total += kafka::watermarks(probe.get(), topic, p).second;
+      source_total += kafka::watermarks(probe.get(), topic, p).value_or_throw().second;
   }
   worker.wait_for_status(
       [&](const auto& st) { return int64_t(st.records) >= source_total && st.in_flight == 0; },

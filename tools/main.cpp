@@ -51,26 +51,28 @@ int main(int argc, char** argv) {
   auto* migrate = add_command(app, "migrate", "move one stopped consumer group", common);
   migrate->get_option("--config")->required();
   k2k::tools::migrate_cli_options migrate_opts;
-  migrate->add_option("--group", migrate_opts.group, "the source consumer group")->required();
-  migrate->add_option("--target-group", migrate_opts.target_group,
+  migrate->add_option("--group", migrate_opts.migration.group, "the source consumer group")
+      ->required();
+  migrate->add_option("--target-group", migrate_opts.migration.target_group,
                       "its name on target (default: the same)");
   migrate
-      ->add_option("--topics", migrate_opts.topics,
+      ->add_option("--topics", migrate_opts.migration.topics,
                    "source topics (default: those of the pipeline the group has commits for)")
       ->take_all();
-  migrate->add_flag("--dry-run", migrate_opts.dry_run, "find the positions, commit nothing");
-  migrate->add_flag("--confirm-stopped", migrate_opts.confirm_stopped,
+  migrate->add_flag("--dry-run", migrate_opts.migration.dry_run,
+                    "find the positions, commit nothing");
+  migrate->add_flag("--confirm-stopped", migrate_opts.migration.confirm_stopped,
                     "the application is stopped (for clusters that cannot describe groups)");
   migrate
       ->add_option("--settle-interval", migrate_opts.settle_interval,
                    "with --confirm-stopped: how long the commits must stay unchanged")
       ->capture_default_str();
-  migrate->add_flag("--force", migrate_opts.force,
+  migrate->add_flag("--force", migrate_opts.migration.force,
                     "overwrite the commits of an existing idle group on target");
-  migrate->add_flag("--wait", migrate_opts.wait,
+  migrate->add_flag("--wait", migrate_opts.migration.wait,
                     "wait until replication reaches the committed offsets");
   migrate->add_flag("--json", migrate_opts.json, "print the result as JSON");
-  migrate->add_option("--verify-records", migrate_opts.verify_records,
+  migrate->add_option("--verify-records", migrate_opts.migration.verify_records,
                       "records read past a found position to catch re-replicated stretches "
                       "(default: replicator.maxInFlightRecords)");
   auto* validate = add_command(app, "validate", "check a config file and print it", common);

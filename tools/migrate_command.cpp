@@ -1,7 +1,7 @@
 // `k2k migrate`: the table (or JSON) of a migration and its exit code.
 #include "config/load.hpp"
+#include "migration/migrator.hpp"
 #include "tools/commands.hpp"
-#include "tools/migration.hpp"
 #include "tools/stop_signals.hpp"
 
 #include <nlohmann/json.hpp>
@@ -72,15 +72,7 @@ int migrate_command(const std::string& config_path, const migrate_cli_options& c
   auto loaded = load_config(config_path);
   if (!loaded)
     return 1;
-  migration::migration_options options;
-  options.group = cli.group;
-  options.target_group = cli.target_group;
-  options.topics = cli.topics;
-  options.dry_run = cli.dry_run;
-  options.confirm_stopped = cli.confirm_stopped;
-  options.force = cli.force;
-  options.wait = cli.wait;
-  options.verify_records = cli.verify_records;
+  auto options = cli.migration;
   auto settle = config::parse_duration(cli.settle_interval);
   if (!settle) {
     std::cerr << "k2k migrate: --settle-interval: expected a duration such as 500ms, 10s or 1m, "

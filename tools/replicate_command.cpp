@@ -1,7 +1,7 @@
-#include "actors/replication_worker.hpp"
 #include "config/load.hpp"
+#include "observability/service_metrics.hpp"
+#include "replication/worker.hpp"
 #include "tools/commands.hpp"
-#include "tools/service_metrics.hpp"
 #include "tools/stop_signals.hpp"
 
 #include <spdlog/spdlog.h>
@@ -16,10 +16,11 @@ int replicate_command(const std::string& config_path) {
   if (!loaded)
     return 1;
   replication::replication_worker worker{*loaded};
-  auto endpoint = serve_metrics(loaded->metrics.listen,
-                                {[&] { return replication_metrics(worker.status(), loaded->name); },
-                                 [&] { return replication_health(worker.status()); }},
-                                "replicate");
+  auto endpoint = observability::serve_metrics(
+      loaded->metrics.listen,
+      {[&] { return observability::replication_metrics(worker.status(), loaded->name); },
+       [&] { return observability::replication_health(worker.status()); }},
+      "replicate");
   signals.on_signal([&](int signal) {
     spdlog::info("replicate: signal {}: finishing in-flight records and stopping", signal);
     worker.stop();

@@ -14,24 +14,28 @@
 //   self->request(replicator, caf::infinite, k2k::stop_atom::value).receive(...);
 #pragma once
 
-#include "actors/embedded.hpp"
-#include "actors/messages.hpp"
-#include "actors/offset_mapping_service.hpp"
-#include "actors/scheduler_tuning.hpp"
 #include "config/load.hpp"
+#include "offset_mapping/messages.hpp"
+#include "offset_mapping/scheduler_tuning.hpp"
+#include "offset_mapping/service.hpp"
+#include "offset_mapping/service_actor.hpp"
+#include "replication/replicator_actor.hpp"
 
 namespace k2k {
 
-using actors::add_message_types;
-using actors::offset_mapping_actor;
-using actors::offset_mapping_status;
-using actors::replicator_actor;
-using actors::replicator_status;
-using actors::spawn_offset_mapping;
-using actors::spawn_replicator;
-using actors::status_atom;
-using actors::stop_atom;
-using actors::tune_scheduler;
+// The namespace of the actors before the products had folders of their own (k2k 0.1).
+namespace actors = offset_mapping;
+
+using offset_mapping::add_message_types;
+using offset_mapping::offset_mapping_actor;
+using offset_mapping::offset_mapping_status;
+using offset_mapping::replicator_actor;
+using offset_mapping::replicator_status;
+using offset_mapping::spawn_offset_mapping;
+using offset_mapping::status_atom;
+using offset_mapping::stop_atom;
+using offset_mapping::tune_scheduler;
+using replication::spawn_replicator;
 
 // The pipeline YAML, validated; `ok()` false with one problem per line in `errors`.
 inline config::load_result load_pipeline(const std::string& path) {

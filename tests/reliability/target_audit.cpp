@@ -32,7 +32,7 @@ std::string at(const std::string& topic, int32_t p, int64_t offset) {
 target_audit::target_audit(audit_options options)
     : o_(std::move(options)), source_reader_(make_reader(o_.source_bootstrap)),
       target_reader_(make_reader(o_.target_bootstrap)), source_(o_.partitions),
-      target_(o_.partitions), newest_copy_(o_.partitions), copies_(o_.partitions),
+      target_(o_.partitions), copy_log_(o_.partitions), copies_(o_.partitions),
       mapping_next_(o_.mapping_partitions, 0), unchecked_(o_.partitions),
       replicated_(o_.partitions, 0), completeness_checked_(o_.partitions, 0),
       uncommitted_(o_.partitions) {}
@@ -126,7 +126,7 @@ std::vector<violation> target_audit::check() {
                    at(o_.topic, p, m.offset) + " differs from its source " + at(o_.topic, p, *s)});
             } else {
               c.source_offset = *s;
-              newest_copy_[p][*s] = m.offset;
+              copy_log_[p].add(*s, m.offset);
               if (++copies_[p][*s] >= 2 && o_.exactly_once)
                 duplicates_.push_back({p, *s, copies_[p][*s], m.offset});
             }
@@ -221,14 +221,7 @@ int64_t target_audit::replicated(int32_t partition) const {
 }
 
 std::optional<int64_t> target_audit::ground_truth(int32_t partition, int64_t s) const {
-  const auto& newest = newest_copy_[partition];
-  if (auto it = newest.find(s); it != newest.end())
-    return it->second;
-  if (s == 0) // nothing was committed below: the first copy of 0 when it comes
-    return std::nullopt;
-  if (auto it = newest.find(s - 1); it != newest.end() && s == source_end(partition))
-    return it->second + 1;
-  return std::nullopt;
+  return copy_log_[partition].resume_at(s, source_end(partition));
 }
 
 size_t target_audit::target_records() const {

@@ -5,6 +5,7 @@
 // where a group must resume on target.
 #pragma once
 
+#include "core/ground_truth.hpp"
 #include "core/mapping_record.hpp"
 #include "kafka/handles.hpp"
 
@@ -51,9 +52,8 @@ public:
   // The largest src_next any mapping of the partition published (the replicator's progress).
   int64_t replicated(int32_t partition) const;
   int64_t source_end(int32_t partition) const { return source_[partition].size(); }
-  // Where a consumer that committed `s` on source must resume on target: the newest copy of
-  // s, else just after the newest copy of s - 1 (s is the end of the source); nullopt when
-  // the target does not hold s - 1 yet (replication is behind).
+  // Where a consumer that committed `s` on source must resume on target
+  // (core::copy_log::resume_at, with the source's end); nullopt while replication is behind.
   std::optional<int64_t> ground_truth(int32_t partition, int64_t s) const;
   size_t target_records() const;
   size_t mappings_checked() const { return mappings_checked_; }
@@ -82,7 +82,7 @@ private:
   kafka::handle_ptr source_reader_, target_reader_;
   std::vector<std::vector<std::pair<std::string, std::string>>> source_; // [p][offset]
   std::vector<std::vector<copy>> target_;                                // [p][offset]
-  std::vector<std::map<int64_t, int64_t>> newest_copy_;                  // [p] source -> target
+  std::vector<core::copy_log> copy_log_;                                 // [p] copies read
   std::vector<std::map<int64_t, int>> copies_;                           // [p] source -> count
   std::vector<int64_t> mapping_next_;                                    // per mapping partition
   std::vector<std::vector<core::mapping_record>> unchecked_;             // [p] awaiting target

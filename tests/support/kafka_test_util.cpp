@@ -89,7 +89,7 @@ std::vector<test_record> consume(const std::string& bootstrap, const std::string
 
 int64_t high_watermark(const std::string& bootstrap, const std::string& topic, int32_t partition) {
   auto rk = kafka::make_consumer({{"bootstrap.servers", bootstrap}, {"group.id", "k2k-test-wm"}});
-  return kafka::watermarks(rk.get(), topic, partition).second;
+  return kafka::watermarks(rk.get(), topic, partition).value_or_throw().second;
 }
 kafka::handle_ptr live_member(const std::string& bootstrap, const std::string& group,
                               const std::string& topic, kafka::properties extra) {

@@ -1,6 +1,7 @@
 #include "support/replication_fixture.hpp"
 
 #include "config/load.hpp"
+#include "core/decimal.hpp"
 #include "core/mapping_record.hpp"
 #include "kafka/client.hpp"
 
@@ -91,6 +92,16 @@ std::optional<std::string> header(const test_record& r, const std::string& name)
     if (k == name)
       value = v; // the last one wins, as for Kafka clients' lastHeader()
   return value;
+}
+
+core::copy_log copies_on_target(const std::string& bootstrap, const std::string& topic,
+                                int32_t partition) {
+  core::copy_log copies;
+  auto end = high_watermark(bootstrap, topic, partition);
+  for (const auto& r : consume(bootstrap, topic, partition, 0, end))
+    if (auto s = header(r, "k2k_offset"))
+      copies.add(*core::parse_decimal(*s), r.offset);
+  return copies;
 }
 
 } // namespace k2k::test

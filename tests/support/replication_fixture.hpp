@@ -1,9 +1,10 @@
 // Runs replication workers against two mock clusters and reads back what they wrote.
 #pragma once
 
-#include "actors/replication_worker.hpp"
 #include "config/config.hpp"
+#include "core/ground_truth.hpp"
 #include "core/offset_index.hpp"
+#include "replication/worker.hpp"
 #include "support/kafka_test_util.hpp"
 
 #include <functional>
@@ -55,5 +56,9 @@ std::function<bool(const mapping_view&)> covers(std::map<std::string, int64_t> w
 
 // The value of a header, if present.
 std::optional<std::string> header(const test_record& r, const std::string& name);
+
+// Every copy on the target partition, from its records' k2k_offset headers (the ground truth).
+core::copy_log copies_on_target(const std::string& bootstrap, const std::string& topic,
+                                int32_t partition);
 
 } // namespace k2k::test

@@ -1,0 +1,28 @@
+#pragma once
+
+#include "config/config.hpp"
+#include "kafka/group_client.hpp"
+#include "offset_mapping/actors.hpp"
+#include "offset_mapping/service_counters.hpp"
+
+#include <memory>
+#include <set>
+#include <string>
+
+namespace k2k::offset_mapping {
+
+struct committer_state {
+  static inline const char* name = "committer";
+  std::unique_ptr<kafka::group_client_pool> groups; // not the admin API: kafka/group_client.hpp
+  std::set<std::string> noted; // skips already logged, so a steady state logs once
+  int64_t mailbox_sample = 0;  // this lane's share of counters->committer_mailbox
+};
+
+// Spawn detached: it blocks on the target cluster. The only writer of its groups' offsets on
+// target (a worker has groups.ioParallelism committers, each group always on the same one):
+// reads the current commits, applies the guard, writes in one request.
+committer_actor::behavior_type committer(committer_actor::stateful_pointer<committer_state> self,
+                                         config::pipeline_config cfg,
+                                         std::shared_ptr<service_counters> counters);
+
+} // namespace k2k::offset_mapping

@@ -1,0 +1,138 @@
+#include "offset_mapping/group.hpp"
+
+#include "offset_mapping/caf_logger_off.hpp"
+
+#include "core/translation.hpp"
+
+#include <caf/all.hpp>
+#include <spdlog/spdlog.h>
+
+namespace k2k::offset_mapping {
+
+using namespace std::chrono_literals;
+
+// A cycle: owned partitions (registry) -> committed source offsets (source) -> one
+// translation per partition (partition actors) -> one commit batch (committer). The
+// handlers capture only the actor and its cycle, and the counters shared with other groups
+// are touched once per cycle: copies of shared handles and per-translation counter updates
+// were cache lines every scheduler thread fought over (bench/translation_cycle_bench).
+namespace {
+
+using group_pointer = group_actor::stateful_pointer<group_state>;
+using cycle_ptr = std::shared_ptr<group_cycle>;
+
+void finish(group_pointer self, const group_cycle& cycle) {
+  auto& st = self->state;
+  st.counters->pending += cycle.pending;
+  st.counters->translated += cycle.entries.size();
+  st.cycle_running = false;
+  st.counters->cycle_done();
+  self->delayed_send(self, st.poll_interval, tick_atom::value);
+}
+
+auto on_error(group_pointer self, cycle_ptr cycle) {
+  return [self, cycle](const caf::error& e) {
+    ++self->state.counters->errors;
+    spdlog::warn("offset-mapping: group {}: {}", self->state.group_id, self->system().render(e));
+    finish(self, *cycle);
+  };
+}
+
+void commit(group_pointer self, cycle_ptr cycle) {
+  if (cycle->entries.empty())
+    return finish(self, *cycle);
+  self->request(self->state.committer, 60s, commit_atom::value, self->state.group_id,
+                cycle->entries)
+      .then([self, cycle](const commit_report&) { finish(self, *cycle); }, on_error(self, cycle));
+}
+
+void translate(group_pointer self, cycle_ptr cycle) {
+  cycle->outstanding = cycle->commits.size();
+  if (cycle->commits.empty())
+    return finish(self, *cycle);
+  auto answered = [self, cycle] {
+    if (--cycle->outstanding == 0)
+      commit(self, cycle);
+  };
+  for (size_t i = 0; i < cycle->commits.size(); ++i) {
+    const auto& c = cycle->commits[i];
+    // No timeout: a partition actor answers at once, and one that quits (revoked) answers
+    // its queued requests with an error. A timeout per translation serialised every cycle
+    // on the actor clock's lock.
+    self->request(self->state.mapping_of.at({c.topic, c.partition}), caf::infinite,
+                  translate_atom::value, c.offset)
+        .then(
+            [cycle, i, answered](const translation_reply& r) {
+              auto outcome = static_cast<core::translation_outcome>(r.outcome);
+              if (!r.conflict.empty()) {
+                // counted and logged by the partition actor
+              } else if (!core::committable(outcome)) {
+                ++cycle->pending;
+              } else {
+                cycle->entries.push_back({r.target_topic, r.target_partition, r.target_offset,
+                                          cycle->commits[i].offset, r.mapping_partition,
+                                          r.mapping_position});
+              }
+              answered();
+            },
+            // The partition moved to another worker meanwhile: skip it.
+            [answered](const caf::error&) { answered(); });
+  }
+}
+
+void start_cycle(group_pointer self) {
+  auto cycle = std::make_shared<group_cycle>();
+  auto& st = self->state;
+  self->request(st.registry, caf::infinite, owned_atom::value, st.owned_generation)
+      .then(
+          [self, cycle](uint64_t generation, std::vector<owned_partition>& owned) {
+            auto& st = self->state;
+            if (generation != st.owned_generation) {
+              st.owned_generation = generation;
+              st.mapping_of.clear();
+              st.wanted.clear();
+              for (auto& o : owned) {
+                st.wanted.push_back({o.topic, o.partition, -1});
+                st.mapping_of[{o.topic, o.partition}] = std::move(o.mapping);
+              }
+            }
+            if (st.wanted.empty())
+              return finish(self, *cycle);
+            self->request(st.source, 30s, fetch_atom::value, st.group_id, st.wanted)
+                .then(
+                    [self, cycle](std::vector<source_commit>& commits) {
+                      cycle->commits = std::move(commits);
+                      translate(self, cycle);
+                    },
+                    on_error(self, cycle));
+          },
+          on_error(self, cycle));
+}
+
+} // namespace
+
+group_actor::behavior_type group(group_pointer self, std::string group_id,
+                                 std::chrono::milliseconds poll_interval,
+                                 mapping_registry_actor registry, source_offsets_actor source,
+                                 committer_actor committer,
+                                 std::shared_ptr<service_counters> counters) {
+  auto& st = self->state;
+  st.group_id = std::move(group_id);
+  st.poll_interval = poll_interval;
+  st.registry = std::move(registry);
+  st.source = std::move(source);
+  st.committer = std::move(committer);
+  st.counters = std::move(counters);
+  self->send(self, tick_atom::value);
+  return {
+      [self](tick_atom) {
+        leave_caf_logger();
+        if (self->state.cycle_running)
+          return;
+        self->state.cycle_running = true;
+        start_cycle(self);
+      },
+  };
+}
+
+} // namespace k2k::offset_mapping

@@ -1,0 +1,42 @@
+#pragma once
+
+#include "offset_mapping/actors.hpp"
+#include "offset_mapping/service_counters.hpp"
+
+#include <chrono>
+#include <map>
+#include <memory>
+#include <utility>
+
+namespace k2k::offset_mapping {
+
+// One translation cycle in flight: what the partition actors answered so far.
+struct group_cycle {
+  std::vector<source_commit> commits;
+  std::vector<commit_entry> entries; // committable translations, for the committer
+  size_t outstanding = 0;            // translations not answered yet
+  uint64_t pending = 0;              // beyond replication: retried next cycle
+};
+
+struct group_state {
+  static inline const char* name = "group";
+  std::string group_id;
+  std::chrono::milliseconds poll_interval{0};
+  mapping_registry_actor registry;
+  source_offsets_actor source;
+  committer_actor committer;
+  std::shared_ptr<service_counters> counters;
+  bool cycle_running = false; // a tick never starts a cycle while one is in flight
+  // What the registry said this worker owns (changed only at the start of a cycle).
+  uint64_t owned_generation = 0;
+  std::map<std::pair<std::string, int32_t>, partition_index_actor> mapping_of;
+  std::vector<source_commit> wanted;
+};
+
+group_actor::behavior_type group(group_actor::stateful_pointer<group_state> self,
+                                 std::string group_id, std::chrono::milliseconds poll_interval,
+                                 mapping_registry_actor registry, source_offsets_actor source,
+                                 committer_actor committer,
+                                 std::shared_ptr<service_counters> counters);
+
+} // namespace k2k::offset_mapping

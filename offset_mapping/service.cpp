@@ -1,0 +1,156 @@
+#include "offset_mapping/service.hpp"
+
+#include "kafka/admin.hpp"
+#include "kafka/group_offsets.hpp"
+#include "offset_mapping/committer.hpp"
+#include "offset_mapping/group.hpp"
+#include "offset_mapping/mapping_ingest.hpp"
+#include "offset_mapping/mapping_registry.hpp"
+#include "offset_mapping/source_offsets.hpp"
+
+#include <caf/all.hpp>
+#include <spdlog/spdlog.h>
+
+#include <condition_variable>
+#include <mutex>
+#include <set>
+#include <thread>
+
+namespace k2k::offset_mapping {
+
+using namespace std::chrono_literals;
+
+void add_message_types(caf::actor_system_config& cfg) {
+  cfg.add_message_type<mapping_update>("k2k::mapping_update");
+  cfg.add_message_type<translation_reply>("k2k::translation_reply");
+  cfg.add_message_type<source_commit>("k2k::source_commit");
+  cfg.add_message_type<std::vector<source_commit>>("std::vector<k2k::source_commit>");
+  cfg.add_message_type<commit_entry>("k2k::commit_entry");
+  cfg.add_message_type<std::vector<commit_entry>>("std::vector<k2k::commit_entry>");
+  cfg.add_message_type<commit_report>("k2k::commit_report");
+  cfg.add_message_type<owned_partition>("k2k::owned_partition");
+  cfg.add_message_type<std::vector<owned_partition>>("std::vector<k2k::owned_partition>");
+  cfg.add_message_type<replicator_status>("k2k::replicator_status");
+  cfg.add_message_type<offset_mapping_status>("k2k::offset_mapping_status");
+}
+
+struct offset_mapping_service::impl {
+  caf::actor_system& system;
+  config::pipeline_config cfg;
+  std::shared_ptr<service_counters> counters = std::make_shared<service_counters>();
+  mapping_registry_actor registry;
+  // groups.ioParallelism lanes; group i uses lane i % lanes, so one group's reads and writes
+  // never overlap.
+  struct io_lane {
+    source_offsets_actor source;
+    committer_actor committer;
+  };
+  std::vector<io_lane> lanes;
+  std::vector<group_actor> groups;
+  std::set<std::string> group_names;
+  std::unique_ptr<mapping_ingest> ingest;
+
+  std::mutex discovery_mutex;
+  std::condition_variable discovery_wakeup;
+  bool stopping = false;
+  std::thread discovery;
+
+  impl(caf::actor_system& sys, config::pipeline_config c) : system(sys), cfg(std::move(c)) {
+    registry = system.spawn(mapping_registry);
+    if (!cfg.features.apply_mappings_guard)
+      spdlog::warn("offset-mapping: features.applyMappingsGuard is DISABLED: target commits may "
+                   "move backwards; use this only for troubleshooting or a full reset");
+    for (int i = 0; i < cfg.groups.io_parallelism; ++i)
+      lanes.push_back({system.spawn<caf::detached>(source_offsets, cfg.source.kafka.for_consumer()),
+                       system.spawn<caf::detached>(committer, cfg, counters)});
+    const auto& sel = cfg.groups.consumer_groups;
+    if (sel.regex.empty()) {
+      for (const auto& name : sel.names)
+        if (sel.matches(name))
+          start_group(name);
+    } else {
+      // A regex needs the source's group list, re-read periodically for new groups.
+      discovery = std::thread([this] { discover_loop(); });
+    }
+    ingest = std::make_unique<mapping_ingest>(system, cfg, registry, counters);
+    spdlog::info("offset-mapping: pipeline {}: mappings from {} on target, groups {}, poll every "
+                 "{} ms, {} I/O lanes, guard {}",
+                 cfg.name, cfg.offset_mapping.topic,
+                 sel.regex.empty() ? std::to_string(group_names.size()) + " listed"
+                                   : "matching \"" + sel.regex + "\"",
+                 cfg.groups.poll_interval.count(), cfg.groups.io_parallelism,
+                 cfg.features.apply_mappings_guard ? "on" : "OFF");
+  }
+
+  void start_group(const std::string& name) {
+    if (!group_names.insert(name).second)
+      return;
+    const auto& lane = lanes[groups.size() % lanes.size()];
+    groups.push_back(system.spawn(group, name, cfg.groups.poll_interval, registry, lane.source,
+                                  lane.committer, counters));
+    spdlog::info("offset-mapping: translating group {}", name);
+  }
+
+  void discover_loop() {
+    auto admin = kafka::make_admin_client(cfg.source.kafka.for_admin());
+    bool warned = false;
+    std::unique_lock<std::mutex> lock{discovery_mutex};
+    while (!stopping) {
+      lock.unlock();
+      auto listed = kafka::list_groups(admin.get(), 10s);
+      lock.lock();
+      if (stopping)
+        break;
+      if (!listed) {
+        if (!warned)
+          spdlog::error("offset-mapping: cannot list consumer groups on source ({}); list them "
+                        "explicitly in groups.consumerGroups",
+                        listed.error().message);
+        warned = true;
+      } else {
+        for (const auto& name : *listed)
+          if (cfg.groups.consumer_groups.matches(name))
+            start_group(name);
+      }
+      discovery_wakeup.wait_for(lock, 30s, [this] { return stopping; });
+    }
+  }
+
+  void stop() {
+    {
+      std::lock_guard<std::mutex> guard{discovery_mutex};
+      if (stopping)
+        return;
+      stopping = true;
+    }
+    discovery_wakeup.notify_all();
+    if (discovery.joinable())
+      discovery.join();
+    ingest.reset();
+    for (auto& g : groups)
+      caf::anon_send_exit(g, caf::exit_reason::user_shutdown);
+    caf::anon_send_exit(registry, caf::exit_reason::user_shutdown);
+    for (auto& lane : lanes) {
+      caf::anon_send_exit(lane.source, caf::exit_reason::user_shutdown);
+      caf::anon_send_exit(lane.committer, caf::exit_reason::user_shutdown);
+    }
+  }
+};
+
+offset_mapping_service::offset_mapping_service(caf::actor_system& system,
+                                               config::pipeline_config cfg)
+    : impl_(std::make_unique<impl>(system, std::move(cfg))) {}
+
+offset_mapping_service::~offset_mapping_service() {
+  stop();
+}
+
+void offset_mapping_service::stop() {
+  impl_->stop();
+}
+
+const std::shared_ptr<service_counters>& offset_mapping_service::counters() const {
+  return impl_->counters;
+}
+
+} // namespace k2k::offset_mapping

@@ -1,0 +1,34 @@
+#include "offset_mapping/source_offsets.hpp"
+
+#include "offset_mapping/error.hpp"
+
+#include <caf/all.hpp>
+
+namespace k2k::offset_mapping {
+
+using namespace std::chrono_literals;
+
+source_offsets_actor::behavior_type
+source_offsets(source_offsets_actor::stateful_pointer<source_offsets_state> self,
+               kafka::properties consumer_props) {
+  self->state.groups = std::make_unique<kafka::group_client_pool>(std::move(consumer_props));
+  return {
+      [=](fetch_atom, const std::string& group,
+          const std::vector<source_commit>& wanted) -> caf::result<std::vector<source_commit>> {
+        std::vector<kafka::topic_partition> partitions;
+        for (const auto& w : wanted)
+          partitions.emplace_back(w.topic, w.partition);
+        auto committed = (*self->state.groups)[group].committed(partitions, 10s);
+        if (!committed) {
+          self->state.groups->forget(group);
+          return make_error(committed.error());
+        }
+        std::vector<source_commit> out;
+        for (const auto& [tp, c] : *committed)
+          out.push_back({tp.first, tp.second, c.offset});
+        return out;
+      },
+  };
+}
+
+} // namespace k2k::offset_mapping

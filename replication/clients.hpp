@@ -1,0 +1,26 @@
+// The replication worker's librdkafka clients, made with k2k's defaults where the user set
+// none, and destroyed within a bound (librdkafka 2.0.2 can hang in rd_kafka_destroy).
+#pragma once
+
+#include "config/config.hpp"
+#include "kafka/client.hpp"
+
+namespace k2k::replication {
+
+struct worker_clients {
+  kafka::handle_ptr consumer; // source, the pipeline's group
+  kafka::handle_ptr producer; // target: data (at-least-once) and nothing else in exactly-once
+  kafka::handle_ptr source_admin;
+  kafka::handle_ptr target_admin;
+
+  // Throws std::runtime_error (librdkafka's reason) when a client cannot be made.
+  static worker_clients make(const config::pipeline_config& cfg,
+                             kafka::rebalance_listener* listener,
+                             kafka::delivery_callback on_delivery, void* opaque);
+  worker_clients() = default;
+  worker_clients(worker_clients&&) = default;
+  worker_clients& operator=(worker_clients&&) = default;
+  ~worker_clients();
+};
+
+} // namespace k2k::replication

@@ -1,0 +1,213 @@
+// Exactly-once delivery, shaped like librdkafka's examples/transactions.c: a transactional
+// producer per source partition; a batch (what one partition took since its last commit)
+// and its mapping record are committed in one transaction. A batch that cannot commit is
+// aborted and the partition rewound to its first record, so no copy becomes visible twice.
+#include "replication/delivery.hpp"
+
+#include "core/client_ids.hpp"
+#include "kafka/client.hpp"
+
+#include <spdlog/spdlog.h>
+
+namespace k2k::replication {
+
+namespace {
+
+using clock = std::chrono::steady_clock;
+
+error_info txn_error(const std::string& what, const partition_state& s,
+                     const rd_kafka_error_t* err) {
+  return {ec::kafka_error,
+          what + " " + kafka::describe(s.topic, s.partition) + ": " + rd_kafka_error_string(err)};
+}
+
+class exactly_once final : public delivery {
+public:
+  explicit exactly_once(delivery_context ctx) : ctx_(std::move(ctx)) {}
+
+  rd_kafka_t* producer_for(partition_state& s) override { return s.txn_producer.get(); }
+
+  // The transactional id is stable across restarts and workers, so the next owner's
+  // init_transactions fences a zombie and aborts its open transaction before the
+  // checkpoint is read. The id's older form is fenced the same way first: a worker of an
+  // older version may still hold the partition's open transaction under it.
+  std::optional<error_info> open(partition_state& s) override {
+    if (s.txn_producer)
+      return std::nullopt;
+    const auto& pipeline = ctx_.cfg.name;
+    if (auto e = fence(s, core::legacy_transactional_id(pipeline, s.topic, s.partition)))
+      return e;
+    s.txn_producer = transactional_producer(core::transactional_id(pipeline, s.topic, s.partition));
+    if (kafka::error_ptr err{rd_kafka_init_transactions(s.txn_producer.get(), timeout_ms())})
+      return txn_error("cannot start the transactional producer for", s, err.get());
+    return std::nullopt;
+  }
+
+  std::optional<error_info> before_copy(partition_state& s, int64_t offset) override {
+    if (s.in_transaction)
+      return std::nullopt;
+    if (kafka::error_ptr err{rd_kafka_begin_transaction(s.txn_producer.get())})
+      return txn_error("cannot begin a transaction for", s, err.get());
+    s.in_transaction = true;
+    s.batch_first = offset;
+    return std::nullopt;
+  }
+
+  void record_confirmed(partition_state& s, size_t bytes) override {
+    ++s.batch_records;
+    s.batch_bytes += bytes;
+  }
+
+  void mapping_confirmed(partition_state&, int64_t) override {} // counted at the commit
+
+  std::optional<error_info> settle() override {
+    return commit_transactions(ctx_.partitions.assigned());
+  }
+
+  void wait_for_room() override {} // commits free room; settle() runs next
+
+  std::optional<error_info> drain(const std::vector<partition_state*>& states,
+                                  std::chrono::milliseconds) override {
+    return commit_transactions(states);
+  }
+
+  void close(partition_state& s) override { s.txn_producer.reset(); }
+
+  void abandon() override {
+    for (auto* s : ctx_.partitions.all())
+      s->txn_producer.reset();
+  }
+
+private:
+  kafka::handle_ptr transactional_producer(const std::string& id) {
+    auto props = ctx_.cfg.target.kafka.for_producer();
+    props["transactional.id"] = id;
+    props["enable.idempotence"] = "true";
+    return kafka::make_producer(props, ctx_.on_delivery, ctx_.delivery_opaque);
+  }
+
+  // init_transactions under `id`, then the producer goes: what was open under it is aborted
+  // and its older holder fenced.
+  std::optional<error_info> fence(const partition_state& s, const std::string& id) {
+    auto producer = transactional_producer(id);
+    if (kafka::error_ptr err{rd_kafka_init_transactions(producer.get(), timeout_ms())})
+      return txn_error("cannot fence the transactional id " + id + " of", s, err.get());
+    return std::nullopt;
+  }
+
+  int timeout_ms() const { return static_cast<int>(ctx_.cfg.replicator.shutdown_timeout.count()); }
+  bool crashing() const { return ctx_.stop.load() == stop_request::crash; }
+
+  std::optional<error_info> commit_transactions(const std::vector<partition_state*>& states) {
+    for (auto* s : states) {
+      if (ctx_.fatal)
+        break;
+      if (auto e = commit_transaction(*s))
+        return e;
+    }
+    return std::nullopt;
+  }
+
+  // Data and mapping of the open batch become visible together, or not at all.
+  std::optional<error_info> commit_transaction(partition_state& s) {
+    if (!s.in_transaction)
+      return std::nullopt;
+    await_delivery_reports(s);
+    if (crashing())
+      return std::nullopt; // the transaction stays open; the next owner aborts it
+    auto rec = batch_mapping(s);
+    if (!rec)
+      return abort_transaction_and_rewind(s, nullptr);
+    kafka::error_ptr err = end_transaction(s);
+    if (!err) {
+      batch_committed(s, *rec);
+      return std::nullopt;
+    }
+    if (rd_kafka_error_is_fatal(err.get()))
+      return error_info{
+          ec::kafka_error,
+          "exactly-once producer for " + kafka::describe(s.topic, s.partition) +
+              " failed (fenced by another worker?): " + rd_kafka_error_string(err.get())};
+    return abort_transaction_and_rewind(s, err.get());
+  }
+
+  // Delivery reports give the target offsets. A slow target only delays the batch
+  // (message.timeout.ms, which librdkafka keeps within transaction.timeout.ms, turns a
+  // lost record into a failed report); a stopping worker waits its shutdown timeout.
+  void await_delivery_reports(partition_state& s) {
+    auto* p = s.txn_producer.get();
+    auto deadline = clock::now() + ctx_.cfg.replicator.shutdown_timeout;
+    while (rd_kafka_outq_len(p) > 0 && !crashing() &&
+           (ctx_.stop.load() == stop_request::none || clock::now() < deadline)) {
+      rd_kafka_flush(p, 100);
+      ctx_.refresh_status();
+    }
+  }
+
+  // The batch's mapping record, produced into the transaction; nullopt when the batch has a
+  // failed or unconfirmed record (or its mapping could not be produced): it must abort.
+  std::optional<core::mapping_record> batch_mapping(partition_state& s) {
+    if (s.outstanding != 0 || s.failure())
+      return std::nullopt;
+    auto prefix = s.progress.take_confirmed_prefix();
+    if (!prefix || s.progress.in_flight() != 0)
+      return std::nullopt;
+    auto rec = ctx_.mappings.mapping_for(s, std::move(*prefix));
+    if (ctx_.cfg.features.offset_mapping && !ctx_.mappings.produce(s, s.txn_producer.get(), rec))
+      return std::nullopt;
+    return rec;
+  }
+
+  // A retriable error (a timeout, the coordinator moving) leaves the commit going on in the
+  // background: committing again resumes it rather than throwing the batch away. librdkafka
+  // turns it into an abortable error once transaction.timeout.ms has passed; a stopping
+  // worker retries only for its shutdown timeout.
+  kafka::error_ptr end_transaction(partition_state& s) {
+    auto retry_until = clock::now() + ctx_.cfg.replicator.shutdown_timeout;
+    kafka::error_ptr err;
+    for (int attempt = 1;; ++attempt) {
+      err.reset(rd_kafka_commit_transaction(s.txn_producer.get(), timeout_ms()));
+      auto stop = ctx_.stop.load();
+      if (!err || !rd_kafka_error_is_retriable(err.get()) || stop == stop_request::crash ||
+          (stop == stop_request::graceful && clock::now() >= retry_until))
+        return err;
+      spdlog::warn("replicate: committing the transaction of {} (attempt {}): {}: retrying",
+                   kafka::describe(s.topic, s.partition), attempt,
+                   rd_kafka_error_string(err.get()));
+    }
+  }
+
+  void batch_committed(partition_state& s, const core::mapping_record& rec) {
+    s.confirm(rec.source_next.value);
+    ctx_.counters.records += s.batch_records;
+    ctx_.counters.bytes += s.batch_bytes;
+    if (ctx_.cfg.features.offset_mapping)
+      ++ctx_.counters.mappings;
+    s.reset();
+  }
+
+  // `err`: why the commit failed (nullptr: a record was not delivered).
+  std::optional<error_info> abort_transaction_and_rewind(partition_state& s,
+                                                         const rd_kafka_error_t* err) {
+    spdlog::warn("replicate: aborting the transaction of {} (source offsets {}..{}): {}",
+                 kafka::describe(s.topic, s.partition), s.batch_first, s.next_offset - 1,
+                 err ? rd_kafka_error_string(err) : "a record was not delivered");
+    if (kafka::error_ptr abort_err{rd_kafka_abort_transaction(s.txn_producer.get(), timeout_ms())})
+      return txn_error("cannot abort the transaction of", s, abort_err.get());
+    ++ctx_.counters.aborted_transactions;
+    auto first = s.batch_first;
+    s.reset();
+    ctx_.source.rewind(s, first);
+    return std::nullopt;
+  }
+
+  delivery_context ctx_;
+};
+
+} // namespace
+
+std::unique_ptr<delivery> make_exactly_once(delivery_context ctx) {
+  return std::make_unique<exactly_once>(std::move(ctx));
+}
+
+} // namespace k2k::replication

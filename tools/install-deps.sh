@@ -8,6 +8,7 @@ packages=(
   librdkafka-dev libcaf-dev libboost-dev libyaml-cpp-dev libconcurrentqueue-dev libjemalloc-dev
   catch2 libspdlog-dev libfmt-dev libcli11-dev nlohmann-json3-dev
   kcat clang libclang-rt-14-dev
+  default-jdk-headless maven python3 # real-broker tests: tools/kafka-cluster
   "$@" # extra packages a target needs (make bench: gnuplot-nox)
 )
 

@@ -12,13 +12,21 @@ namespace k2k::test {
 config::pipeline_config pipeline(const two_clusters& c, const std::string& topics_yaml,
                                  const std::string& extra_yaml,
                                  const std::string& replicator_settings) {
+  return pipeline(c.source.bootstrap_servers(), c.target.bootstrap_servers(), topics_yaml,
+                  extra_yaml, replicator_settings);
+}
+
+config::pipeline_config pipeline(const std::string& source_bootstrap,
+                                 const std::string& target_bootstrap,
+                                 const std::string& topics_yaml, const std::string& extra_yaml,
+                                 const std::string& replicator_settings) {
   // Short session timeouts: the mock only notices a vanished member when it expires.
   auto yaml = "name: test-pipeline\n"
               "source:\n  kafka:\n    common: {bootstrap.servers: \"" +
-              c.source.bootstrap_servers() +
+              source_bootstrap +
               "\"}\n    consumer: {session.timeout.ms: \"6000\", heartbeat.interval.ms: \"500\"}\n"
               "target:\n  kafka:\n    common: {bootstrap.servers: \"" +
-              c.target.bootstrap_servers() +
+              target_bootstrap +
               "\"}\n"
               "replication:\n  - source: {topic: " +
               topics_yaml +

@@ -21,6 +21,11 @@ namespace k2k::test {
 config::pipeline_config pipeline(const two_clusters& c, const std::string& topics_yaml,
                                  const std::string& extra_yaml = "",
                                  const std::string& replicator_settings = "");
+// The same between any two clusters (a mock source and a real target, ...).
+config::pipeline_config pipeline(const std::string& source_bootstrap,
+                                 const std::string& target_bootstrap,
+                                 const std::string& topics_yaml, const std::string& extra_yaml = "",
+                                 const std::string& replicator_settings = "");
 
 // A replication worker on its own thread; stopped gracefully when destroyed.
 class running_worker {

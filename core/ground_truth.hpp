@@ -38,8 +38,6 @@ public:
   // after_newest_below(S); right there when no copy follows.
   int64_t migrate_position(int64_t s) const;
 
-  bool empty() const { return newest_.empty(); }
-
 private:
   std::map<int64_t, int64_t> newest_; // source -> newest target offset
   std::vector<int64_t> targets_;      // every copy's target offset, ascending

@@ -45,4 +45,12 @@ worker_clients::~worker_clients() {
     kafka::destroy_within(std::move(clients), std::chrono::seconds(10), "replicate");
 }
 
+std::optional<error_info> worker_clients::producer_failure() const {
+  char reason[512];
+  if (auto e = rd_kafka_fatal_error(producer.get(), reason, sizeof reason))
+    return error_info{ec::kafka_error, std::string{"target producer failed: "} + reason + " (" +
+                                           rd_kafka_err2name(e) + ")"};
+  return std::nullopt;
+}
+
 } // namespace k2k::replication

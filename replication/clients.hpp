@@ -3,7 +3,10 @@
 #pragma once
 
 #include "config/config.hpp"
+#include "core/error.hpp"
 #include "kafka/client.hpp"
+
+#include <optional>
 
 namespace k2k::replication {
 
@@ -17,6 +20,9 @@ struct worker_clients {
   static worker_clients make(const config::pipeline_config& cfg,
                              kafka::rebalance_listener* listener,
                              kafka::delivery_callback on_delivery, void* opaque);
+  // The shared producer's fatal error (librdkafka's reason), once it has one.
+  std::optional<error_info> producer_failure() const;
+
   worker_clients() = default;
   worker_clients(worker_clients&&) = default;
   worker_clients& operator=(worker_clients&&) = default;

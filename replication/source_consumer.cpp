@@ -66,6 +66,25 @@ void source_consumer::resume_backed_off(const std::vector<partition_state*>& sta
   }
 }
 
+bool source_consumer::hold_for_backpressure(uint64_t in_flight) {
+  using action = core::backpressure::action;
+  switch (backpressure_.decide(in_flight, paused_for_backpressure_,
+                               std::chrono::steady_clock::now())) {
+  case action::consume:
+    return false;
+  case action::hold:
+    return true;
+  case action::pause:
+  case action::resume: {
+    bool pause = !paused_for_backpressure_;
+    if (pause_all(pause))
+      paused_for_backpressure_ = pause;
+    return false;
+  }
+  }
+  return false;
+}
+
 bool source_consumer::pause_all(bool pause) {
   rd_kafka_topic_partition_list_t* assigned = nullptr;
   if (rd_kafka_assignment(consumer_, &assigned))

@@ -3,6 +3,7 @@
 // commits of its own group.
 #pragma once
 
+#include "core/backpressure.hpp"
 #include "kafka/handles.hpp"
 #include "replication/counters.hpp"
 #include "replication/partition_state.hpp"
@@ -14,8 +15,9 @@ namespace k2k::replication {
 
 class source_consumer {
 public:
-  source_consumer(rd_kafka_t* consumer, replication_counters& counters)
-      : consumer_(consumer), counters_(counters) {}
+  // max_in_flight: records sent and not yet confirmed before the source is held.
+  source_consumer(rd_kafka_t* consumer, replication_counters& counters, uint64_t max_in_flight)
+      : consumer_(consumer), counters_(counters), backpressure_(max_in_flight) {}
 
   rd_kafka_t* handle() const { return consumer_; }
 
@@ -30,8 +32,9 @@ public:
   // Resumes partitions whose rewind backoff is over.
   void resume_backed_off(const std::vector<partition_state*>& states);
 
-  // Pauses or resumes every assigned partition (backpressure). False if it could not.
-  bool pause_all(bool pause);
+  // True: take nothing from the source in this cycle, `in_flight` records being unconfirmed
+  // (core/backpressure.hpp); pauses and resumes the partitions when the rule says so.
+  bool hold_for_backpressure(uint64_t in_flight);
 
   // (Re)subscribes to `topics` (none: unsubscribes). An error names the problem.
   std::optional<std::string> subscribe(const std::vector<std::string>& topics);
@@ -41,8 +44,13 @@ public:
   void commit_checkpoints(const std::vector<partition_state*>& states, bool async);
 
 private:
+  // Pauses or resumes every assigned partition. False if it could not.
+  bool pause_all(bool pause);
+
   rd_kafka_t* consumer_;
   replication_counters& counters_;
+  core::backpressure backpressure_;
+  bool paused_for_backpressure_ = false;
 };
 
 } // namespace k2k::replication

@@ -1,45 +1,40 @@
 #include "replication/worker.hpp"
 
-#include "core/backpressure.hpp"
-#include "core/client_ids.hpp"
-#include "replication/checkpoint_reader.hpp"
 #include "replication/clients.hpp"
 #include "replication/delivery.hpp"
+#include "replication/rebalance.hpp"
 #include "replication/record_copy.hpp"
-#include "replication/status_board.hpp"
+#include "replication/status_reporter.hpp"
 #include "replication/topic_sync.hpp"
 
 #include <spdlog/spdlog.h>
 
 #include <atomic>
-#include <map>
 
 namespace k2k::replication {
 
 using namespace std::chrono_literals;
 using clock = std::chrono::steady_clock;
 
-struct replication_worker::impl : kafka::rebalance_listener {
+struct replication_worker::impl {
   config::pipeline_config cfg;
   std::atomic<stop_request> stop{stop_request::none};
   std::optional<error_info> fatal; // set only by fail(): the loop then stops
 
   replication_counters counters;
   partition_table partitions{cfg};
+  // Before the clients: the consumer calls it until it is closed.
+  rebalance_handler rebalance{cfg, partitions, stop, [this](auto e) { fail(std::move(e)); }};
   worker_clients clients;
   std::unique_ptr<source_consumer> source;
   std::unique_ptr<topic_sync> topics;
   std::unique_ptr<mapping_publisher> mappings;
   std::unique_ptr<delivery> mode;
-  core::backpressure backpressure{static_cast<uint64_t>(cfg.replicator.max_in_flight_records)};
-  bool paused_for_backpressure = false;
 
-  status_board board;
-  clock::time_point next_snapshot = clock::now();
-  uint64_t records_at_last_report = 0, bytes_at_last_report = 0;
+  status_reporter status{counters, partitions, fatal};
 
   explicit impl(config::pipeline_config c) : cfg(std::move(c)) {}
-  ~impl() override {
+  ~impl() {
     mode.reset();
     partitions.clear(); // their transactional producers before the shared clients
   }
@@ -50,8 +45,10 @@ struct replication_worker::impl : kafka::rebalance_listener {
   }
 
   void start() {
-    clients = worker_clients::make(cfg, this, &impl::on_delivery, this);
-    source = std::make_unique<source_consumer>(clients.consumer.get(), counters);
+    clients = worker_clients::make(cfg, &rebalance, &impl::on_delivery, this);
+    source = std::make_unique<source_consumer>(
+        clients.consumer.get(), counters,
+        static_cast<uint64_t>(cfg.replicator.max_in_flight_records));
     topics =
         std::make_unique<topic_sync>(cfg, clients.source_admin.get(), clients.target_admin.get());
     mappings = std::make_unique<mapping_publisher>(
@@ -64,14 +61,16 @@ struct replication_worker::impl : kafka::rebalance_listener {
                          clients.producer.get(),
                          stop,
                          fatal,
-                         [this] { refresh_snapshot(); },
+                         [this] { status.refresh(); },
                          &impl::on_delivery,
                          this};
     mode = cfg.features.exactly_once ? make_exactly_once(std::move(ctx))
                                      : make_at_least_once(std::move(ctx));
+    rebalance.attach(*mode, *source);
+    status.set_lag([this](const partition_state& s) { return source->lag(s); });
   }
 
-  // ---- topics and rebalances -------------------------------------------------------
+  // ---- topics ---------------------------------------------------------------------
 
   void refresh_topics() {
     auto out = topics->refresh();
@@ -87,73 +86,6 @@ struct replication_worker::impl : kafka::rebalance_listener {
       spdlog::warn("replicate: no source topic matches; waiting for one to appear");
     else
       spdlog::info("replicate: subscribed to {} topic(s)", out->subscribe->size());
-  }
-
-  void on_assign(rd_kafka_t* rk, rd_kafka_topic_partition_list_t* parts) override {
-    std::vector<partition_state*> states;
-    for (int i = 0; i < parts->cnt; ++i) {
-      auto& s = partitions.state_of(parts->elems[i].topic, parts->elems[i].partition);
-      s.reset();
-      s.assigned = true;
-      s.next_offset = -1;
-      s.checkpoint = -1;
-      states.push_back(&s);
-    }
-    for (auto* s : states)
-      if (auto e = mode->open(*s))
-        return fail(e); // the loop stops
-    auto checkpoints = read_resume_points(states);
-    for (int i = 0; i < parts->cnt; ++i) {
-      auto& s = *states[static_cast<size_t>(i)];
-      auto cp = checkpoints.find(s.mapping_key);
-      if (cp != checkpoints.end()) {
-        parts->elems[i].offset = cp->second;
-        s.next_offset = s.checkpoint = cp->second;
-        spdlog::info("replicate: {} resumes at {} (mapping checkpoint)",
-                     kafka::describe(s.topic, s.partition), cp->second);
-      } else {
-        parts->elems[i].offset = RD_KAFKA_OFFSET_INVALID; // committed offset, else reset policy
-        auto props = cfg.source.kafka.for_consumer();
-        spdlog::info("replicate: {} starts from the committed offset or {}",
-                     kafka::describe(s.topic, s.partition),
-                     props.count("auto.offset.reset") ? props.at("auto.offset.reset") : "earliest");
-      }
-    }
-    rd_kafka_assign(rk, parts);
-  }
-
-  // mapping key -> the checkpoint (src_next) this pipeline published for it.
-  std::map<std::string, int64_t> read_resume_points(const std::vector<partition_state*>& states) {
-    if (!cfg.features.offset_mapping || partitions.mapping_partitions() <= 0)
-      return {};
-    checkpoint_request wanted;
-    for (auto* s : states)
-      wanted[s->mapping_partition].insert(s->mapping_key);
-    auto props = cfg.target.kafka.for_consumer();
-    props["group.id"] = core::checkpoint_reader_group_id(cfg.name);
-    auto found = read_checkpoints(props, cfg.offset_mapping.topic, cfg.name, std::move(wanted));
-    if (found)
-      return std::move(found.value());
-    // Without its checkpoint a partition could be replicated twice or skipped; stop rather
-    // than guess.
-    fail(error_info{found.error().code, "cannot read checkpoints: " + found.error().message});
-    return {};
-  }
-
-  void on_revoke(rd_kafka_t* rk, rd_kafka_topic_partition_list_t* parts) override {
-    std::vector<partition_state*> states;
-    for (int i = 0; i < parts->cnt; ++i)
-      states.push_back(&partitions.state_of(parts->elems[i].topic, parts->elems[i].partition));
-    if (stop.load() != stop_request::crash)
-      fail(mode->drain(states, cfg.replicator.shutdown_timeout));
-    source->commit_checkpoints(states, false);
-    for (auto* s : states) {
-      s->assigned = false;
-      s->reset();
-      mode->close(*s);
-    }
-    rd_kafka_assign(rk, nullptr);
-    spdlog::info("replicate: released {} partition(s)", states.size());
   }
 
   // ---- copying ----------------------------------------------------------------------
@@ -214,71 +146,6 @@ struct replication_worker::impl : kafka::rebalance_listener {
     }
   }
 
-  // True: take nothing from the source in this cycle (core/backpressure.hpp).
-  bool hold_source() {
-    using action = core::backpressure::action;
-    switch (backpressure.decide(partitions.in_flight(), paused_for_backpressure, clock::now())) {
-    case action::consume:
-      return false;
-    case action::hold:
-      return true;
-    case action::pause:
-    case action::resume: {
-      bool pause = !paused_for_backpressure;
-      if (source->pause_all(pause))
-        paused_for_backpressure = pause;
-      return false;
-    }
-    }
-    return false;
-  }
-
-  // ---- status -----------------------------------------------------------------------
-
-  void update_snapshot(phase state) {
-    replication_status st;
-    st.state = state;
-    st.records = counters.records;
-    st.bytes = counters.bytes;
-    st.mappings = counters.mappings;
-    st.delivery_errors = counters.delivery_errors;
-    st.rewinds = counters.rewinds;
-    st.aborted_transactions = counters.aborted_transactions;
-    st.in_flight = partitions.in_flight();
-    for (auto* s : partitions.assigned())
-      st.partitions.push_back(
-          {s->topic, s->partition, s->next_offset, s->checkpoint, source->lag(*s)});
-    if (fatal)
-      st.error = fatal->message;
-    board.publish(std::move(st));
-  }
-
-  // A few times a second, also from inside long waits, so status() stays current.
-  void refresh_snapshot() {
-    auto now = clock::now();
-    if (now < next_snapshot)
-      return;
-    update_snapshot(phase::running);
-    next_snapshot = now + 100ms;
-  }
-
-  void report(std::chrono::duration<double> elapsed) {
-    auto snapshot = board.latest();
-    std::string lag;
-    int shown = 0;
-    for (const auto& p : snapshot.partitions)
-      if (p.lag > 0 && shown++ < 16)
-        lag += " " + kafka::describe(p.topic, p.partition) + "=" + std::to_string(p.lag);
-    auto r = counters.records.load(), b = counters.bytes.load();
-    spdlog::info(
-        "replicate: {} records ({:.0f}/s, {:.1f} KiB/s), {} mappings, {} in flight, lag:{}", r,
-        (r - records_at_last_report) / elapsed.count(),
-        (b - bytes_at_last_report) / 1024.0 / elapsed.count(), counters.mappings.load(),
-        snapshot.in_flight, lag.empty() ? " none" : lag);
-    records_at_last_report = r;
-    bytes_at_last_report = b;
-  }
-
   // ---- the loop ---------------------------------------------------------------------
 
   std::optional<error_info> run() {
@@ -286,7 +153,7 @@ struct replication_worker::impl : kafka::rebalance_listener {
       start();
     } catch (const std::exception& e) {
       fail(error_info{ec::kafka_error, e.what()});
-      update_snapshot(phase::failed);
+      status.publish(phase::failed);
       return fatal;
     }
     spdlog::info("replicate: pipeline {}: {} -> {}, mappings {}, headers {}", cfg.name,
@@ -305,22 +172,22 @@ struct replication_worker::impl : kafka::rebalance_listener {
         if (fatal)
           break;
       }
-      if (!hold_source())
+      if (!source->hold_for_backpressure(partitions.in_flight()))
         consume_cycle();
       else
         mode->wait_for_room();
       if (!fatal)
         fail(mode->settle());
       source->resume_backed_off(partitions.all());
-      fail(fatal_producer_error());
+      fail(clients.producer_failure());
       auto now = clock::now();
       if (now >= next_commit) {
         source->commit_checkpoints(partitions.assigned(), true);
         next_commit = now + 1s;
       }
-      refresh_snapshot();
+      status.refresh();
       if (now >= next_report) {
-        report(now - last_report);
+        status.log_progress(now - last_report);
         last_report = now;
         next_report = now + cfg.replicator.report_interval;
       }
@@ -329,17 +196,9 @@ struct replication_worker::impl : kafka::rebalance_listener {
     return fatal;
   }
 
-  std::optional<error_info> fatal_producer_error() {
-    char reason[512];
-    if (auto e = rd_kafka_fatal_error(clients.producer.get(), reason, sizeof reason))
-      return error_info{ec::kafka_error, std::string{"target producer failed: "} + reason + " (" +
-                                             rd_kafka_err2name(e) + ")"};
-    return std::nullopt;
-  }
-
   void shutdown() {
     bool crash = stop.load() == stop_request::crash;
-    update_snapshot(phase::stopping);
+    status.publish(phase::stopping);
     if (crash) {
       // Like a crash: whatever is in flight never gets a mapping.
       mode->abandon();
@@ -358,7 +217,7 @@ struct replication_worker::impl : kafka::rebalance_listener {
       rd_kafka_flush(clients.producer.get(),
                      static_cast<int>(cfg.replicator.shutdown_timeout.count()));
     rd_kafka_poll(clients.producer.get(), 0);
-    update_snapshot(fatal ? phase::failed : phase::stopped);
+    status.publish(fatal ? phase::failed : phase::stopped);
     spdlog::info("replicate: stopped after {} records and {} mappings", counters.records.load(),
                  counters.mappings.load());
   }
@@ -383,13 +242,13 @@ void replication_worker::abort() {
 }
 
 replication_status replication_worker::status() const {
-  return impl_->board.latest();
+  return impl_->status.board().latest();
 }
 
 bool replication_worker::wait_for_status(
     const std::function<bool(const replication_status&)>& condition,
     std::chrono::milliseconds timeout) const {
-  return impl_->board.wait_for(condition, timeout);
+  return impl_->status.board().wait_for(condition, timeout);
 }
 
 } // namespace k2k::replication

@@ -3,6 +3,7 @@
 // the target records' k2k_offset headers.
 #include "support/http_get.hpp"
 #include "support/replication_fixture.hpp"
+#include "support/service_fixture.hpp"
 
 #include "core/decimal.hpp"
 #include "core/guard.hpp"
@@ -48,26 +49,6 @@ void commit(const std::string& bootstrap, const std::string& group,
   auto admin = kafka::make_admin_client({{"bootstrap.servers", bootstrap}});
   REQUIRE(kafka::alter_group_offsets(admin.get(), group, o, 10s));
 }
-
-struct service_fixture {
-  caf::actor_system_config system_cfg;
-  std::unique_ptr<caf::actor_system> system;
-  std::unique_ptr<offset_mapping::offset_mapping_service> service;
-
-  explicit service_fixture(const config::pipeline_config& cfg) {
-    offset_mapping::add_message_types(system_cfg);
-    offset_mapping::tune_scheduler(system_cfg);
-    system = std::make_unique<caf::actor_system>(system_cfg);
-    service = std::make_unique<offset_mapping::offset_mapping_service>(*system, cfg);
-  }
-  ~service_fixture() {
-    service.reset();
-    system.reset();
-  }
-  bool wait_for(const std::function<bool(const offset_mapping::service_counters&)>& condition) {
-    return service->counters()->wait_for(condition, 60s);
-  }
-};
 
 } // namespace
 

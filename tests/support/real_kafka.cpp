@@ -1,6 +1,12 @@
 #include "support/real_kafka.hpp"
 
+#include "core/decimal.hpp"
 #include "kafka/admin.hpp"
+#include "kafka/client.hpp"
+#include "kafka/group_offsets.hpp"
+#include "kafka/headers.hpp"
+#include "kafka/partition_reader.hpp"
+#include "support/replication_fixture.hpp"
 
 #include <atomic>
 #include <chrono>
@@ -8,8 +14,11 @@
 #include <fstream>
 #include <random>
 #include <stdexcept>
+#include <thread>
 
 namespace k2k::test {
+
+using namespace std::chrono_literals;
 
 std::string real_cluster(const std::string& name) {
   const char* dir = std::getenv("K2K_KAFKA_CLUSTER_DIR");
@@ -23,7 +32,7 @@ std::string real_cluster(const std::string& name) {
   std::string line;
   if (!std::getline(in, line) || line.find('=') == std::string::npos)
     throw std::runtime_error("no running cluster " + name + " (" + path +
-                             " missing): did the kafka.cluster.up fixture fail?");
+                             " missing): did the kafka." + name + ".up fixture fail?");
   return line.substr(line.find('=') + 1);
 }
 
@@ -33,11 +42,90 @@ std::string unique_name(const std::string& prefix) {
   return prefix + "-" + std::to_string(run) + "-" + std::to_string(n++);
 }
 
-void create_real_topic(const std::string& bootstrap, const std::string& topic, int partitions) {
+void create_real_topic(const std::string& bootstrap, const std::string& topic, int partitions,
+                       std::map<std::string, std::string> configs) {
   auto admin = kafka::make_admin_client({{"bootstrap.servers", bootstrap}});
-  if (auto e =
-          kafka::create_topic(admin.get(), {topic, partitions, -1, {}}, std::chrono::seconds(30)))
+  if (auto e = kafka::create_topic(admin.get(), {topic, partitions, -1, std::move(configs)}, 30s))
     throw std::runtime_error("create " + topic + ": " + e->message);
+}
+
+config::pipeline_config real_pipeline(const std::string& topics_yaml,
+                                      const std::string& extra_yaml,
+                                      const std::string& replicator_settings) {
+  auto cfg = pipeline(real_cluster("source"), real_cluster("target"), topics_yaml, extra_yaml,
+                      replicator_settings);
+  cfg.name = unique_name("pipeline");
+  return cfg;
+}
+
+void commit_offset(const std::string& bootstrap, const std::string& group,
+                   const std::string& topic, int32_t partition, int64_t offset) {
+  auto admin = kafka::make_admin_client({{"bootstrap.servers", bootstrap}});
+  // A fresh cluster answers "not coordinator" or "loading" until __consumer_offsets is ready.
+  auto deadline = std::chrono::steady_clock::now() + 60s;
+  for (;;) {
+    auto r = kafka::alter_group_offsets(admin.get(), group, {{{topic, partition}, {offset, ""}}},
+                                        30s);
+    if (!r)
+      throw std::runtime_error("commit " + group + ": " + r.error().message);
+    auto err = r->begin()->second.error;
+    if (!err)
+      return;
+    bool retriable = err == RD_KAFKA_RESP_ERR_NOT_COORDINATOR ||
+                     err == RD_KAFKA_RESP_ERR_COORDINATOR_LOAD_IN_PROGRESS ||
+                     err == RD_KAFKA_RESP_ERR_COORDINATOR_NOT_AVAILABLE;
+    if (!retriable || std::chrono::steady_clock::now() > deadline)
+      throw std::runtime_error("commit " + group + ": " + rd_kafka_err2str(err));
+    std::this_thread::sleep_for(100ms); // the coordinator has no event to wait on
+  }
+}
+
+std::optional<int64_t> committed_offset(const std::string& bootstrap, const std::string& group,
+                                        const std::string& topic, int32_t partition) {
+  auto admin = kafka::make_admin_client({{"bootstrap.servers", bootstrap}});
+  auto r = kafka::list_group_offsets(admin.get(), group, {{topic, partition}}, 30s);
+  if (!r)
+    throw std::runtime_error("offsets of " + group + ": " + r.error().message);
+  auto it = r->find({topic, partition});
+  if (it == r->end() || it->second.offset < 0)
+    return std::nullopt;
+  return it->second.offset;
+}
+
+std::vector<seen_record> read_committed(const std::string& bootstrap, const std::string& topic,
+                                        int32_t partition, int64_t from) {
+  std::vector<seen_record> out;
+  auto reader = kafka::make_partition_reader(
+      {{"bootstrap.servers", bootstrap}, {"group.id", "k2k-test-reader"}});
+  bool ended = kafka::scan_partition(
+      reader.get(), topic, partition, from, INT64_MAX,
+      [&](const rd_kafka_message_t& m) {
+        seen_record r{m.offset, -1};
+        if (auto s = kafka::header_value(m, "k2k_offset"))
+          r.source_offset = *core::parse_decimal(*s);
+        out.push_back(r);
+      },
+      30s);
+  if (!ended)
+    throw std::runtime_error("reading " + kafka::describe(topic, partition) + " did not end");
+  return out;
+}
+
+kafka::handle_ptr transactional_producer(const std::string& bootstrap, const std::string& id) {
+  auto p = kafka::make_producer({{"bootstrap.servers", bootstrap}, {"transactional.id", id}});
+  if (kafka::error_ptr e{rd_kafka_init_transactions(p.get(), 30000)})
+    throw std::runtime_error(std::string{"init_transactions: "} + rd_kafka_error_string(e.get()));
+  return p;
+}
+
+void send(rd_kafka_t* producer, const std::string& topic, int32_t partition,
+          const std::string& value) {
+  auto err = rd_kafka_producev(producer, RD_KAFKA_V_TOPIC(topic.c_str()),
+                               RD_KAFKA_V_PARTITION(partition),
+                               RD_KAFKA_V_VALUE(const_cast<char*>(value.data()), value.size()),
+                               RD_KAFKA_V_MSGFLAGS(RD_KAFKA_MSG_F_COPY), RD_KAFKA_V_END);
+  if (err)
+    throw std::runtime_error("produce to " + topic + ": " + rd_kafka_err2str(err));
 }
 
 } // namespace k2k::test

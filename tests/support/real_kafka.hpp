@@ -1,9 +1,17 @@
 // The real Apache Kafka clusters CTest's `kafka` fixture started with tools/kafka-cluster
-// (tests/CMakeLists.txt), shared by every test labelled kafka; tests keep apart by unique
-// topic and group names.
+// (tests/CMakeLists.txt): "source" and "target", shared by every test labelled kafka; tests
+// keep apart by unique topic, group and pipeline names.
 #pragma once
 
+#include "config/config.hpp"
+#include "kafka/handles.hpp"
+
+#include <chrono>
+#include <cstdint>
+#include <map>
+#include <optional>
 #include <string>
+#include <vector>
 
 namespace k2k::test {
 
@@ -15,6 +23,39 @@ std::string real_cluster(const std::string& name);
 std::string unique_name(const std::string& prefix);
 
 // Creates topic on a real cluster (replication factor: the cluster's default); throws on error.
-void create_real_topic(const std::string& bootstrap, const std::string& topic, int partitions);
+void create_real_topic(const std::string& bootstrap, const std::string& topic, int partitions,
+                       std::map<std::string, std::string> configs = {});
+
+// A pipeline between the real source and target clusters with a name of its own (its groups
+// and transactional ids are then its own too); see pipeline() in replication_fixture.hpp.
+config::pipeline_config real_pipeline(const std::string& topics_yaml,
+                                      const std::string& extra_yaml = "",
+                                      const std::string& replicator_settings = "");
+
+// Commits `offset` for group on topic[partition] through the admin API (the group has no
+// members); throws on error.
+void commit_offset(const std::string& bootstrap, const std::string& group,
+                   const std::string& topic, int32_t partition, int64_t offset);
+
+// The group's committed offset of topic[partition], if any.
+std::optional<int64_t> committed_offset(const std::string& bootstrap, const std::string& group,
+                                        const std::string& topic, int32_t partition);
+
+// One record a read_committed consumer sees.
+struct seen_record {
+  int64_t offset = -1;
+  int64_t source_offset = -1; // its k2k_offset header, -1 without one
+};
+
+// What a read_committed consumer reads of topic[partition] from `from` to the partition's end.
+std::vector<seen_record> read_committed(const std::string& bootstrap, const std::string& topic,
+                                        int32_t partition, int64_t from = 0);
+
+// A transactional producer, initialised; throws on error.
+kafka::handle_ptr transactional_producer(const std::string& bootstrap, const std::string& id);
+
+// Queues one record (value `value`) to topic[partition]; throws when it cannot be queued.
+void send(rd_kafka_t* producer, const std::string& topic, int32_t partition,
+          const std::string& value);
 
 } // namespace k2k::test

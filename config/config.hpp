@@ -88,6 +88,18 @@ struct offset_mapping_settings {
   std::chrono::milliseconds max_run_age{0}; // 0: keep runs whatever their age
 };
 
+// How the replicator creates missing target topics: the source topic's partition count and
+// the configs set on it (DescribeConfigs), minus those that belong to the cluster, not the data.
+struct topic_creation_settings {
+  int replication_factor = -1; // -1: the target broker's default
+  // As MirrorMaker 2's default filter: throttles, timestamp rules (LogAppendTime on target
+  // would overwrite the copied timestamps), unclean election and min.insync.replicas.
+  std::vector<std::string> exclude_configs{
+      "follower.replication.throttled.replicas", "leader.replication.throttled.replicas",
+      "message.timestamp.difference.max.ms",     "message.timestamp.type",
+      "unclean.leader.election.enable",          "min.insync.replicas"};
+};
+
 struct replicator_settings {
   int max_in_flight_records = 50000; // backpressure: source partitions pause above this
   int batch_size = 5000;             // records taken from the source per cycle
@@ -128,6 +140,7 @@ struct pipeline_config {
   error_handling_settings error_handling;
   metrics_settings metrics;
   replicator_settings replicator;
+  topic_creation_settings topic_creation;
 };
 
 } // namespace k2k::config

@@ -281,7 +281,8 @@ public:
       return;
     r_.check_keys(root, "",
                   {"name", "source", "target", "replication", "features", "tracing",
-                   "offsetMapping", "groups", "errorHandling", "metrics", "replicator"});
+                   "offsetMapping", "groups", "errorHandling", "metrics", "replicator",
+                   "topicCreation"});
     if (auto n = r_.required(root, "name", "", "the pipeline name"))
       parse_name(*n, c);
     if (auto n = r_.required(root, "source", "", "the source cluster (source.kafka.common)"))
@@ -304,6 +305,8 @@ public:
       parse_metrics(n, c.metrics);
     if (auto n = root["replicator"])
       parse_replicator(n, c.replicator);
+    if (auto n = root["topicCreation"])
+      parse_topic_creation(n, c.topic_creation);
     cross_check(c);
   }
 
@@ -485,7 +488,7 @@ private:
                 out.max_runs_per_partition);
     set_duration(n, "offsetMapping", "maxRunAge", out.max_run_age);
     set_integer(n, "offsetMapping", "partitions", 1, 10000, out.partitions);
-    set_integer(n, "offsetMapping", "replicationFactor", -1, 32, out.replication_factor);
+    set_replication_factor(n, "offsetMapping", out.replication_factor);
     if (auto topic = n["topic"]) {
       auto value = r_.scalar(topic, "offsetMapping.topic", "a topic name");
       if (value && !valid_kafka_name(*value))
@@ -563,6 +566,26 @@ private:
     set_duration(n, path, "shutdownTimeout", out.shutdown_timeout);
   }
 
+  void parse_topic_creation(const YAML::Node& n, topic_creation_settings& out) {
+    const std::string path = "topicCreation";
+    if (!r_.expect_map(n, path))
+      return;
+    r_.check_keys(n, path, {"replicationFactor", "excludeConfigs"});
+    set_replication_factor(n, path, out.replication_factor);
+    if (auto list = n["excludeConfigs"]) {
+      if (!list.IsSequence()) {
+        r_.report(list, path + ".excludeConfigs",
+                  "expected a list of topic config names, found " + describe(list));
+        return;
+      }
+      out.exclude_configs.clear();
+      for (size_t i = 0; i < list.size(); ++i)
+        if (auto name = r_.scalar(list[i], path + ".excludeConfigs[" + std::to_string(i) + "]",
+                                  "a topic config name"))
+          out.exclude_configs.push_back(*name);
+    }
+  }
+
   void cross_check(const pipeline_config& c) {
     if (c.features.offset_mapping && c.replication.sink.partition != sink_partitioning::source)
       r_.report(partition_mark_, partition_path_,
@@ -582,6 +605,16 @@ private:
     if (auto n = map[key])
       if (auto v = r_.integer(n, child_path(path, key), min, max))
         out = *v;
+  }
+
+  // -1 (the broker's default) or 1..32: CreateTopics refuses 0.
+  void set_replication_factor(const YAML::Node& map, const std::string& path, int& out) {
+    set_integer(map, path, "replicationFactor", -1, 32, out);
+    if (out == 0) {
+      r_.report(map["replicationFactor"], child_path(path, "replicationFactor"),
+                "expected -1 (the broker's default) or an integer from 1 to 32, found \"0\"");
+      out = -1;
+    }
   }
 
   void set_duration(const YAML::Node& map, const std::string& path, const std::string& key,

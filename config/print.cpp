@@ -145,6 +145,12 @@ std::string to_yaml(const pipeline_config& c) {
   out << YAML::Key << "topicRefreshInterval" << YAML::Value << ms(rep.topic_refresh_interval);
   out << YAML::Key << "shutdownTimeout" << YAML::Value << ms(rep.shutdown_timeout);
   out << YAML::EndMap;
+
+  out << YAML::Key << "topicCreation" << YAML::Value << YAML::BeginMap;
+  out << YAML::Key << "replicationFactor" << YAML::Value << c.topic_creation.replication_factor;
+  out << YAML::Key << "excludeConfigs" << YAML::Value << YAML::Flow
+      << c.topic_creation.exclude_configs;
+  out << YAML::EndMap;
   out << YAML::EndMap;
   return std::string{out.c_str()} + "\n";
 }

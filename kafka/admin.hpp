@@ -26,6 +26,17 @@ struct new_topic {
 std::optional<error_info> create_topic(rd_kafka_t* rk, const new_topic& topic,
                                        std::chrono::milliseconds timeout);
 
+// CreatePartitions: grows topic to `total` partitions; a topic that already has them is not
+// an error.
+std::optional<error_info> create_partitions(rd_kafka_t* rk, const std::string& topic, int total,
+                                            std::chrono::milliseconds timeout);
+
+// The configs set on the topic itself (DescribeConfigs, source DYNAMIC_TOPIC_CONFIG): what
+// differs from the cluster's defaults. Sensitive values are left out. ec::not_supported where
+// the cluster cannot describe configs (the 2.0.2 mock).
+result<std::map<std::string, std::string>>
+topic_configs_set(rd_kafka_t* rk, const std::string& topic, std::chrono::milliseconds timeout);
+
 // The partition Kafka's Java client would choose for this key (murmur2), so every
 // tool agrees which mapping partition holds a source partition's mappings.
 int32_t key_partition(const std::string& key, int32_t partition_count);

@@ -112,7 +112,9 @@ struct offset_mapping_service::impl {
           if (cfg.groups.consumer_groups.matches(name))
             start_group(name);
       }
-      discovery_wakeup.wait_for(lock, 30s, [this] { return stopping; });
+      // Every poll interval: a new group is translated from its first commits on (ListGroups
+      // is one small request per broker).
+      discovery_wakeup.wait_for(lock, cfg.groups.poll_interval, [this] { return stopping; });
     }
   }
 

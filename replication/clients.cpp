@@ -21,6 +21,9 @@ worker_clients worker_clients::make(const config::pipeline_config& cfg,
   // Records of aborted source transactions are never replicated.
   set_default(consumer_props, "isolation.level", "read_committed");
   set_default(consumer_props, "queued.min.messages", kafka::backlog_queued_min_messages);
+  // Partitions added on source are seen at the topic refresh, not librdkafka's 5 minutes.
+  set_default(consumer_props, "topic.metadata.refresh.interval.ms",
+              std::to_string(cfg.replicator.topic_refresh_interval.count()));
   consumer_props["enable.auto.commit"] = "false";
   consumer_props["enable.auto.offset.store"] = "false";
   c.consumer = kafka::make_consumer(consumer_props, listener);

@@ -14,6 +14,7 @@ struct replication_counters {
   std::atomic<uint64_t> delivery_errors{0};
   std::atomic<uint64_t> rewinds{0};
   std::atomic<uint64_t> aborted_transactions{0};
+  std::atomic<uint64_t> records_deleted_on_source{0}; // by retention before they were copied
 };
 
 } // namespace k2k::replication

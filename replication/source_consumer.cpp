@@ -34,6 +34,23 @@ int64_t source_consumer::lag(const partition_state& s) const {
   return std::max<int64_t>(0, high - s.next_offset);
 }
 
+void source_consumer::note_gap(const partition_state& s, int64_t offset) {
+  if (s.next_offset < 0 || offset <= s.next_offset)
+    return;
+  // The log start the last fetch response carried: no request, and already past the
+  // deletion when the first record after it arrives.
+  int64_t low = -1, high = -1;
+  if (rd_kafka_get_watermark_offsets(consumer_, s.topic.c_str(), s.partition, &low, &high) ||
+      low <= s.next_offset)
+    return;
+  auto deleted_until = std::min(low, offset);
+  counters_.records_deleted_on_source += static_cast<uint64_t>(deleted_until - s.next_offset);
+  spdlog::error("replicate: {}: source offsets {}..{} were deleted on source (retention) before "
+                "they were replicated: {} record(s) lost; continuing at {}",
+                kafka::describe(s.topic, s.partition), s.next_offset, deleted_until - 1,
+                deleted_until - s.next_offset, offset);
+}
+
 bool source_consumer::rewind(partition_state& s, int64_t offset) {
   auto list = one_partition(s, offset);
   kafka::error_ptr err{rd_kafka_seek_partitions(consumer_, list.get(), 10000)};
@@ -68,8 +85,8 @@ void source_consumer::resume_backed_off(const std::vector<partition_state*>& sta
 
 bool source_consumer::hold_for_backpressure(uint64_t in_flight) {
   using action = core::backpressure::action;
-  switch (backpressure_.decide(in_flight, paused_for_backpressure_,
-                               std::chrono::steady_clock::now())) {
+  switch (
+      backpressure_.decide(in_flight, paused_for_backpressure_, std::chrono::steady_clock::now())) {
   case action::consume:
     return false;
   case action::hold:

@@ -26,6 +26,12 @@ public:
   // The high watermark the consumer last saw minus next_offset (-1: unknown).
   int64_t lag(const partition_state& s) const;
 
+  // A record at `offset` arrived while the partition expected s.next_offset. Gaps are
+  // normal (transaction markers, aborted records, compaction), but a log start above
+  // next_offset means the source deleted records before they were copied (retention): the
+  // consumer moved on to the log start; counted and logged, never silent.
+  void note_gap(const partition_state& s, int64_t offset);
+
   // Sends the partition back to `offset`; a partition that keeps failing is paused for
   // core::rewind_backoff. False when the seek itself failed (tried again next cycle).
   bool rewind(partition_state& s, int64_t offset);

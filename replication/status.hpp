@@ -36,6 +36,9 @@ struct replication_status {
   uint64_t delivery_errors = 0;
   uint64_t rewinds = 0;              // partitions sent back to their last confirmed offset
   uint64_t aborted_transactions = 0; // exactly-once batches aborted and replayed
+  // Source records deleted (retention, DeleteRecords) before they were replicated: never
+  // copied, and a group committed among them resumes at the next copied record.
+  uint64_t records_deleted_on_source = 0;
   uint64_t in_flight = 0;
   std::vector<partition_status> partitions;
   std::string error;

@@ -17,6 +17,7 @@ void status_reporter::publish(phase state) {
   st.delivery_errors = counters_.delivery_errors;
   st.rewinds = counters_.rewinds;
   st.aborted_transactions = counters_.aborted_transactions;
+  st.records_deleted_on_source = counters_.records_deleted_on_source;
   st.in_flight = partitions_.in_flight();
   for (auto* s : partitions_.assigned())
     st.partitions.push_back(

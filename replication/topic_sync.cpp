@@ -22,24 +22,60 @@ bool topic_sync::selected(const std::string& topic) const {
   return sel.matches(topic);
 }
 
+result<std::map<std::string, std::string>> topic_sync::target_configs(const std::string& topic) {
+  auto set = kafka::topic_configs_set(source_admin_, topic, metadata_timeout);
+  if (!set) {
+    if (set.error().code != ec::not_supported)
+      return error_info{set.error().code,
+                        set.error().message + " (to create the target topic alike)"};
+    if (!configs_unsupported_warned_)
+      spdlog::warn("replicate: the source cluster cannot describe topic configs; target topics "
+                   "are created with the target's defaults");
+    configs_unsupported_warned_ = true;
+    return std::map<std::string, std::string>{};
+  }
+  for (const auto& name : cfg_.topic_creation.exclude_configs)
+    set.value().erase(name);
+  return set;
+}
+
 std::optional<error_info>
 topic_sync::ensure_target_topic(const std::string& topic, int count,
-                                const std::map<std::string, int>& existing) {
+                                const std::map<std::string, int>& existing, outcome& out) {
   auto target = cfg_.replication.sink.target_topic(topic);
   auto it = existing.find(target);
   if (it == existing.end()) {
-    spdlog::info("replicate: creating target topic {} with {} partitions", target, count);
-    if (auto e = kafka::create_topic(target_admin_, {target, count, -1, {}}, metadata_timeout))
+    auto configs = target_configs(topic);
+    if (!configs)
+      return error_info{configs.error().code,
+                        "target topic " + target + " is missing and " + configs.error().message};
+    std::string listed;
+    for (const auto& [key, value] : *configs)
+      listed += (listed.empty() ? "" : ", ") + key + "=" + value;
+    spdlog::info("replicate: creating target topic {} with {} partitions{}", target, count,
+                 listed.empty() ? "" : " and " + listed);
+    if (auto e = kafka::create_topic(
+            target_admin_,
+            {target, count, cfg_.topic_creation.replication_factor, std::move(configs.value())},
+            metadata_timeout))
       return error_info{e->code, "target topic " + target + " is missing and " + e->message};
+    out.grown.push_back(topic);
     return std::nullopt;
   }
-  if (it->second < count)
-    return error_info{ec::invalid_config,
-                      "target topic " + target + " has " + std::to_string(it->second) +
-                          " partitions but source topic " + topic + " has " +
-                          std::to_string(count) +
-                          "; partitions are copied p -> p, so the target needs at least " +
-                          std::to_string(count)};
+  if (it->second < count) {
+    // Partitions added on source: p -> p needs them on target before records arrive.
+    spdlog::info("replicate: source topic {} has {} partitions, target topic {} has {}: adding "
+                 "{} on target",
+                 topic, count, target, it->second, count - it->second);
+    if (auto e = kafka::create_partitions(target_admin_, target, count, metadata_timeout))
+      return error_info{e->code, "target topic " + target + " has " + std::to_string(it->second) +
+                                     " partitions but source topic " + topic + " has " +
+                                     std::to_string(count) + " and " + e->message +
+                                     "; partitions are copied p -> p, so the target needs at "
+                                     "least " +
+                                     std::to_string(count)};
+    out.grown.push_back(topic);
+  }
   return std::nullopt;
 }
 
@@ -86,7 +122,7 @@ result<topic_sync::outcome> topic_sync::refresh() {
   for (const auto& [topic, count] : *source_topics) {
     if (!selected(topic))
       continue;
-    if (auto e = ensure_target_topic(topic, count, *target_topics))
+    if (auto e = ensure_target_topic(topic, count, *target_topics, out))
       return *e;
     matched.push_back(topic);
   }

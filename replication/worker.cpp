@@ -1,5 +1,6 @@
 #include "replication/worker.hpp"
 
+#include "kafka/partition_reader.hpp"
 #include "replication/clients.hpp"
 #include "replication/delivery.hpp"
 #include "replication/rebalance.hpp"
@@ -78,6 +79,12 @@ struct replication_worker::impl {
       return fail(out.error());
     if (out->mapping_partitions > 0)
       partitions.set_mapping_partitions(out->mapping_partitions);
+    // Target partitions first, then the source consumer's view: a new source partition is
+    // assigned (after a rebalance) only once its target partition exists and is known.
+    for (const auto& topic : out->grown) {
+      kafka::learn_topic(clients.producer.get(), cfg.replication.sink.target_topic(topic), 10s);
+      kafka::learn_topic(clients.consumer.get(), topic, 10s);
+    }
     if (!out->subscribe)
       return;
     if (auto e = source->subscribe(*out->subscribe))
@@ -136,6 +143,7 @@ struct replication_worker::impl {
       auto& s = *last_state;
       if (s.failure())
         continue; // will be fetched again after the rewind
+      source->note_gap(s, m->offset);
       if (auto e = mode->before_copy(s, m->offset))
         return fail(e);
       copy_record(s, mode->producer_for(s), *m, cfg, counters);

@@ -4,6 +4,7 @@
 
 #include <catch2/catch.hpp>
 
+#include <algorithm>
 #include <cstdlib>
 
 using k2k::config::load_file;
@@ -98,7 +99,7 @@ TEST_CASE("an unknown key names the closest known key", "[config]") {
         R"(p.yaml:13:1: grups: unknown key, did you mean "groups"?)");
   CHECK(
       only_error(minimal + "zzzzzz: 1\n") ==
-      R"(p.yaml:13:1: zzzzzz: unknown key, expected one of "name", "source", "target", "replication", "features", "tracing", "offsetMapping", "groups", "errorHandling", "metrics" or "replicator")");
+      R"(p.yaml:13:1: zzzzzz: unknown key, expected one of "name", "source", "target", "replication", "features", "tracing", "offsetMapping", "groups", "errorHandling", "metrics", "replicator" or "topicCreation")");
 }
 
 TEST_CASE("a key given twice in one map is an error, not silently ignored", "[config]") {
@@ -280,4 +281,22 @@ TEST_CASE("tracing headers: all at once, per header, and renamed", "[config]") {
   auto off = load_string(minimal + "features: {tracingHeaders: disabled}\n", "p.yaml");
   REQUIRE(off.ok());
   CHECK_FALSE(off.config.features.tracing_headers.offset);
+}
+
+TEST_CASE("topicCreation: replication factor and the configs never copied", "[config]") {
+  const auto& defaults = load_string(minimal, "p.yaml").config.topic_creation;
+  CHECK(defaults.replication_factor == -1);
+  CHECK(std::count(defaults.exclude_configs.begin(), defaults.exclude_configs.end(),
+                   "message.timestamp.type") == 1);
+  auto r = load_string(
+      minimal + "topicCreation: {replicationFactor: 3, excludeConfigs: [segment.ms]}\n", "p.yaml");
+  REQUIRE(r.ok());
+  CHECK(r.config.topic_creation.replication_factor == 3);
+  CHECK(r.config.topic_creation.exclude_configs == std::vector<std::string>{"segment.ms"});
+  CHECK(
+      only_error(minimal + "topicCreation: {excludeConfigs: segment.ms}\n") ==
+      R"(p.yaml:13:33: topicCreation.excludeConfigs: expected a list of topic config names, found "segment.ms")");
+  CHECK(
+      only_error(minimal + "topicCreation: {replicationFactor: 0}\n") ==
+      R"(p.yaml:13:36: topicCreation.replicationFactor: expected -1 (the broker's default) or an integer from 1 to 32, found "0")");
 }

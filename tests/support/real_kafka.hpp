@@ -34,8 +34,8 @@ config::pipeline_config real_pipeline(const std::string& topics_yaml,
 
 // Commits `offset` for group on topic[partition] through the admin API (the group has no
 // members); throws on error.
-void commit_offset(const std::string& bootstrap, const std::string& group,
-                   const std::string& topic, int32_t partition, int64_t offset);
+void commit_offset(const std::string& bootstrap, const std::string& group, const std::string& topic,
+                   int32_t partition, int64_t offset);
 
 // The group's committed offset of topic[partition], if any.
 std::optional<int64_t> committed_offset(const std::string& bootstrap, const std::string& group,
@@ -50,6 +50,31 @@ struct seen_record {
 // What a read_committed consumer reads of topic[partition] from `from` to the partition's end.
 std::vector<seen_record> read_committed(const std::string& bootstrap, const std::string& topic,
                                         int32_t partition, int64_t from = 0);
+
+// Replaces the configs set on topic (AlterConfigs: the ones not named return to the
+// cluster's defaults); throws on error.
+void set_topic_configs(const std::string& bootstrap, const std::string& topic,
+                       const std::map<std::string, std::string>& configs);
+
+// The configs set on topic itself (not the cluster's defaults); throws on error.
+std::map<std::string, std::string> topic_configs(const std::string& bootstrap,
+                                                 const std::string& topic);
+
+// Partition count of topic (0: no such topic).
+int partition_count(const std::string& bootstrap, const std::string& topic);
+
+// Commits one group per source position 0..end of topic[0] on source ("<prefix>-<S>"), runs
+// the offset-mapping service of `cfg` (those groups, polled every 250 ms) until each has a
+// target commit, and checks each: the commit is the first copy at or after S (replication
+// is complete up to `end`), and a consumer resuming there reads exactly the records of
+// `source_records` (the offsets a read_committed consumer saw on source) from S on.
+void expect_every_position_translates(config::pipeline_config cfg, const std::string& topic,
+                                      int64_t end, const std::vector<int64_t>& source_records);
+
+// Target offsets of topic[partition] that a read_uncommitted consumer sees and a
+// read_committed one does not: records of open or aborted transactions.
+std::vector<int64_t> uncommitted_offsets(const std::string& bootstrap, const std::string& topic,
+                                         int32_t partition);
 
 // A transactional producer, initialised; throws on error.
 kafka::handle_ptr transactional_producer(const std::string& bootstrap, const std::string& id);

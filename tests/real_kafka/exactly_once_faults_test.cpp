@@ -10,7 +10,6 @@
 
 #include <catch2/catch.hpp>
 
-#include <atomic>
 #include <filesystem>
 #include <fstream>
 #include <set>
@@ -24,38 +23,6 @@ using reliability::child_process;
 namespace {
 
 constexpr int partitions = 2;
-
-// Source records written steadily from a thread of its own, as an application would, so that
-// a replicator always has a transaction open.
-class steady_source {
-public:
-  steady_source(std::string bootstrap, std::string topic)
-      : bootstrap_(std::move(bootstrap)), topic_(std::move(topic)), thread_([this] { run(); }) {}
-  ~steady_source() { stop(); }
-
-  // Stops writing; returns how many records each partition got.
-  std::vector<int64_t> stop() {
-    stopping_ = true;
-    if (thread_.joinable())
-      thread_.join();
-    return written_;
-  }
-
-private:
-  void run() {
-    while (!stopping_)
-      for (int32_t p = 0; p < partitions; ++p) {
-        produce(bootstrap_, topic_, p, numbered_records(50, static_cast<int>(written_[p])));
-        written_[static_cast<size_t>(p)] += 50;
-        std::this_thread::sleep_for(10ms); // pace: an application, not a load test
-      }
-  }
-
-  std::string bootstrap_, topic_;
-  std::atomic<bool> stopping_{false};
-  std::vector<int64_t> written_ = std::vector<int64_t>(partitions, 0);
-  std::thread thread_;
-};
 
 struct eos_pipeline {
   std::string topic = unique_name("eos-orders");
@@ -162,7 +129,7 @@ TEST_CASE("exactly-once: kill -9 mid-transaction, then a restart: every record o
           "transaction never visible",
           "[kafka][exactly-once][faults]") {
   eos_pipeline pipeline;
-  steady_source load{real_cluster("source"), pipeline.topic};
+  steady_source load{real_cluster("source"), pipeline.topic, partitions};
   auto first = pipeline.start("first.log");
   auto open = freeze_mid_transaction(*first, pipeline.topic);
   first->kill9();
@@ -177,7 +144,7 @@ TEST_CASE("exactly-once: a zombie replicator whose partitions moved is fenced an
           "writes become visible",
           "[kafka][exactly-once][faults][zombie]") {
   eos_pipeline pipeline;
-  steady_source load{real_cluster("source"), pipeline.topic};
+  steady_source load{real_cluster("source"), pipeline.topic, partitions};
   auto zombie = pipeline.start("zombie.log");
   auto open = freeze_mid_transaction(*zombie, pipeline.topic);
   // A second instance of the pipeline takes the partitions once the frozen one's session
@@ -194,11 +161,16 @@ TEST_CASE("exactly-once: a zombie replicator whose partitions moved is fenced an
   while (copies_now() < before + 200 && std::chrono::steady_clock::now() < deadline)
     std::this_thread::sleep_for(200ms); // another process: nothing to wait on
   REQUIRE(copies_now() >= before + 200);
-  // The zombie wakes with its transaction still open and its view stale.
+  // The zombie wakes with its transaction still open and its view stale: the broker refuses
+  // its next transactional request and the replicator stops with that error.
   zombie->resume();
-  std::this_thread::sleep_for(3s); // let it try: it commits, produces, rejoins
+  deadline = std::chrono::steady_clock::now() + 60s;
+  while (!zombie->exit_status() && std::chrono::steady_clock::now() < deadline)
+    std::this_thread::sleep_for(100ms); // another process: nothing to wait on
+  auto zombie_exit = zombie->exit_status();
+  REQUIRE(zombie_exit);
+  CHECK(*zombie_exit != 0);
   auto written = load.stop();
   expect_exactly_once(pipeline.topic, written, open);
-  zombie->terminate(30s);
   REQUIRE(successor->terminate(30s) == 0);
 }

@@ -35,12 +35,6 @@ struct replicated_topic {
   }
 };
 
-void await_replicated(const running_worker& worker, int64_t end) {
-  REQUIRE(worker.wait_for_status([&](const auto& st) {
-    return !st.partitions.empty() && st.partitions.front().checkpoint == end;
-  }));
-}
-
 } // namespace
 
 TEST_CASE(
@@ -58,7 +52,7 @@ TEST_CASE(
   auto cfg = data.pipeline("groups: {consumerGroups: \"" + prefix + "-.*\", exclude: \"" + prefix +
                            "-skip-.*\", pollInterval: 250ms}\n");
   running_worker replicator{cfg};
-  await_replicated(replicator, 20);
+  REQUIRE(replicated_to(replicator, {{0, 20}}));
   service_fixture om{cfg};
   REQUIRE(om.wait_for([](const auto& n) { return n.commits_written >= 2; }));
   CHECK(committed_offset(target, prefix + "-a", data.topic, 0) == data.truth(5));
@@ -89,7 +83,7 @@ TEST_CASE("the default consumerGroups \".*\" translates the source's groups",
   auto cfg = data.pipeline("groups: {pollInterval: 250ms}\n");
   REQUIRE(cfg.groups.consumer_groups.regex == ".*");
   running_worker replicator{cfg};
-  await_replicated(replicator, 10);
+  REQUIRE(replicated_to(replicator, {{0, 10}}));
   service_fixture om{cfg};
   // Other tests' groups on the shared source have no mappings in this pipeline's topic: only
   // this one is written.
@@ -111,7 +105,7 @@ TEST_CASE("a target group with live members is never written and the others go o
                            "errorHandling: {onActiveConsumerGroupCommit: " +
                            policy + "}\n");
   running_worker replicator{cfg};
-  await_replicated(replicator, 10);
+  REQUIRE(replicated_to(replicator, {{0, 10}}));
 
   // The application already runs on target in group `live` (it commits nothing itself).
   auto member = live_member(target, live, data.topic, {{"enable.auto.commit", "false"}});

@@ -75,9 +75,7 @@ TEST_CASE("a compacted source topic: the target topic is created compacted and e
                                                   "topicCreation: {excludeConfigs: [segment.ms, "
                                                   "min.cleanable.dirty.ratio]}\n");
   running_worker replicator{cfg};
-  REQUIRE(replicator.wait_for_status([&](const auto& st) {
-    return !st.partitions.empty() && st.partitions.front().checkpoint == end;
-  }));
+  REQUIRE(replicated_to(replicator, {{0, end}}));
   auto configs = topic_configs(target, topic);
   CHECK(configs["cleanup.policy"] == "compact");
   CHECK(configs["min.compaction.lag.ms"] == "0");
@@ -112,9 +110,7 @@ TEST_CASE(
       real_pipeline("[" + topic + "]", "offsetMapping: {topic: " + mappings + ", partitions: 1}\n");
   {
     running_worker replicator{cfg};
-    REQUIRE(replicator.wait_for_status([](const auto& st) {
-      return !st.partitions.empty() && st.partitions.front().checkpoint == 20;
-    }));
+    REQUIRE(replicated_to(replicator, {{0, 20}}));
   }
   // 20..49, also an hour old, in a segment of their own; 50..59 now.
   let_segment_age();
@@ -131,9 +127,7 @@ TEST_CASE(
   REQUIRE(log_start(source, topic) == 50);
 
   running_worker replicator{cfg};
-  REQUIRE(replicator.wait_for_status([](const auto& st) {
-    return !st.partitions.empty() && st.partitions.front().checkpoint == 60;
-  }));
+  REQUIRE(replicated_to(replicator, {{0, 60}}));
   CHECK(replicator.status().records_deleted_on_source == 30);
 
   // On target: the copies of 0..19, then 50..59.

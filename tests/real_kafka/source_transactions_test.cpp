@@ -76,9 +76,7 @@ TEST_CASE("source transactions: the target holds exactly the committed records a
       real_pipeline("[" + topic + "]", "offsetMapping: {topic: " + mappings + ", partitions: 1}\n");
   running_worker replicator{cfg};
   // Replicated up to the partition's end, the trailing marker included.
-  REQUIRE(replicator.wait_for_status([&](const auto& st) {
-    return !st.partitions.empty() && st.partitions.front().checkpoint == end;
-  }));
+  REQUIRE(replicated_to(replicator, {{0, end}}));
 
   // The target holds exactly the committed records, once each.
   std::vector<int64_t> committed_offsets, copied;

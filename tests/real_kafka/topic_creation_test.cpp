@@ -12,19 +12,6 @@ using namespace k2k;
 using namespace k2k::test;
 using namespace std::chrono_literals;
 
-namespace {
-
-bool replicated_all(const replication::replication_status& st,
-                    const std::map<int32_t, int64_t>& ends) {
-  size_t done = 0;
-  for (const auto& p : st.partitions)
-    if (ends.count(p.partition) && p.checkpoint == ends.at(p.partition))
-      ++done;
-  return done == ends.size();
-}
-
-} // namespace
-
 TEST_CASE("missing target topics are created like their source topic, minus excluded configs, "
           "and the mapping topic too",
           "[kafka][topics]") {
@@ -48,9 +35,7 @@ TEST_CASE("missing target topics are created like their source topic, minus excl
                                            "topicCreation: {replicationFactor: 1, excludeConfigs: "
                                            "[min.compaction.lag.ms, message.timestamp.type]}\n");
   running_worker replicator{cfg};
-  REQUIRE(replicator.wait_for_status([](const auto& st) {
-    return replicated_all(st, {{0, 5}, {1, 5}, {2, 5}});
-  }));
+  REQUIRE(replicated_to(replicator, {{0, 5}, {1, 5}, {2, 5}}));
 
   CHECK(partition_count(target, topic) == 3);
   auto configs = topic_configs(target, topic);
@@ -90,9 +75,7 @@ TEST_CASE("partitions added on source are added on target and replicated", "[kaf
   auto cfg = real_pipeline("[" + topic + "]", "offsetMapping: {topic: " + unique_name("mappings") +
                                                   ", partitions: 1}\n");
   running_worker replicator{cfg};
-  REQUIRE(replicator.wait_for_status([](const auto& st) {
-    return replicated_all(st, {{0, 5}, {1, 5}});
-  }));
+  REQUIRE(replicated_to(replicator, {{0, 5}, {1, 5}}));
   REQUIRE(partition_count(target, topic) == 2);
 
   {
@@ -101,9 +84,7 @@ TEST_CASE("partitions added on source are added on target and replicated", "[kaf
   }
   for (int32_t p = 2; p < 4; ++p)
     produce(source, topic, p, numbered_records(7));
-  REQUIRE(replicator.wait_for_status([](const auto& st) {
-    return replicated_all(st, {{0, 5}, {1, 5}, {2, 7}, {3, 7}});
-  }));
+  REQUIRE(replicated_to(replicator, {{0, 5}, {1, 5}, {2, 7}, {3, 7}}));
   CHECK(partition_count(target, topic) == 4);
   for (int32_t p = 2; p < 4; ++p) {
     auto copies = consume(target, topic, p, 0, 7);
@@ -125,12 +106,11 @@ TEST_CASE("compressed records are read and written on real brokers with every co
   auto topic = unique_name("compressed");
   create_real_topic(source, topic, 1);
   produce(source, topic, 0, numbered_records(50), {{"compression.type", codec}});
-  auto cfg = real_pipeline("[" + topic + "]", "offsetMapping: {topic: " +
-                                                  unique_name("mappings") + ", partitions: 1}\n");
+  auto cfg = real_pipeline("[" + topic + "]", "offsetMapping: {topic: " + unique_name("mappings") +
+                                                  ", partitions: 1}\n");
   cfg.target.kafka.producer["compression.type"] = codec;
   running_worker replicator{cfg};
-  REQUIRE(replicator.wait_for_status(
-      [](const auto& st) { return replicated_all(st, {{0, 50}}) || !st.error.empty(); }));
+  REQUIRE(replicated_to(replicator, {{0, 50}}));
   INFO(replicator.status().error);
   CHECK(replicator.status().delivery_errors == 0);
   auto copies = consume(target, topic, 0, 0, 50);

@@ -61,6 +61,21 @@ config::pipeline_config real_pipeline(const std::string& topics_yaml, const std:
   return cfg;
 }
 
+bool replicated_to(const running_worker& worker, const std::map<int32_t, int64_t>& ends,
+                   std::chrono::milliseconds timeout) {
+  return worker.wait_for_status(
+      [&](const replication::replication_status& st) {
+        if (!st.error.empty())
+          return true;
+        size_t done = 0;
+        for (const auto& p : st.partitions)
+          if (ends.count(p.partition) && p.checkpoint == ends.at(p.partition))
+            ++done;
+        return done == ends.size();
+      },
+      timeout);
+}
+
 void commit_offset(const std::string& bootstrap, const std::string& group, const std::string& topic,
                    int32_t partition, int64_t offset) {
   auto admin = kafka::make_admin_client({{"bootstrap.servers", bootstrap}});
@@ -207,6 +222,68 @@ void expect_every_position_translates(config::pipeline_config cfg, const std::st
       read_on_target.push_back(r.source_offset);
     CHECK(read_on_target == left_on_source);
   }
+}
+
+steady_source::steady_source(std::string bootstrap, std::string topic, int partitions)
+    : bootstrap_(std::move(bootstrap)), topic_(std::move(topic)),
+      written_(static_cast<size_t>(partitions), 0), thread_([this] { run(); }) {}
+
+steady_source::~steady_source() {
+  stop();
+}
+
+std::vector<int64_t> steady_source::stop() {
+  stopping_ = true;
+  if (thread_.joinable())
+    thread_.join();
+  return written();
+}
+
+std::vector<int64_t> steady_source::written() const {
+  std::lock_guard<std::mutex> guard{mutex_};
+  return written_;
+}
+
+void steady_source::run() {
+  while (!stopping_)
+    for (size_t p = 0; p < written_.size() && !stopping_; ++p) {
+      auto first = written()[p];
+      produce(bootstrap_, topic_, static_cast<int32_t>(p),
+              numbered_records(50, static_cast<int>(first)));
+      {
+        std::lock_guard<std::mutex> guard{mutex_};
+        written_[p] += 50;
+      }
+      std::this_thread::sleep_for(10ms); // pace: an application, not a load test
+    }
+}
+
+void cluster_command(const std::string& name, const std::string& command, int32_t node) {
+  const char* dir = std::getenv("K2K_KAFKA_CLUSTER_DIR");
+  if (!dir)
+    throw std::runtime_error("K2K_KAFKA_CLUSTER_DIR is not set: run through ctest");
+  auto line = std::string{K2K_SOURCE_DIR} + "/tools/kafka-cluster " + command + " --dir " + dir +
+              "/" + name + " --node " + std::to_string(node);
+  if (std::system(line.c_str()) != 0)
+    throw std::runtime_error("failed: " + line);
+}
+
+int32_t leader_of(const std::string& bootstrap, const std::string& topic, int32_t partition) {
+  auto admin = kafka::make_admin_client({{"bootstrap.servers", bootstrap}});
+  const rd_kafka_metadata_t* md = nullptr;
+  std::unique_ptr<rd_kafka_topic_t, decltype(&rd_kafka_topic_destroy)> handle{
+      rd_kafka_topic_new(admin.get(), topic.c_str(), nullptr), &rd_kafka_topic_destroy};
+  if (auto err = rd_kafka_metadata(admin.get(), 0, handle.get(), &md, 10000))
+    throw std::runtime_error(std::string{"metadata: "} + rd_kafka_err2str(err));
+  int32_t leader = -1;
+  for (int i = 0; i < md->topic_cnt; ++i)
+    for (int j = 0; j < md->topics[i].partition_cnt; ++j)
+      if (md->topics[i].partitions[j].id == partition)
+        leader = md->topics[i].partitions[j].leader;
+  rd_kafka_metadata_destroy(md);
+  if (leader < 0)
+    throw std::runtime_error("no leader for " + kafka::describe(topic, partition));
+  return leader;
 }
 
 kafka::handle_ptr transactional_producer(const std::string& bootstrap, const std::string& id) {

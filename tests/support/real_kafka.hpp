@@ -5,12 +5,16 @@
 
 #include "config/config.hpp"
 #include "kafka/handles.hpp"
+#include "support/replication_fixture.hpp"
 
+#include <atomic>
 #include <chrono>
 #include <cstdint>
 #include <map>
+#include <mutex>
 #include <optional>
 #include <string>
+#include <thread>
 #include <vector>
 
 namespace k2k::test {
@@ -31,6 +35,11 @@ void create_real_topic(const std::string& bootstrap, const std::string& topic, i
 config::pipeline_config real_pipeline(const std::string& topics_yaml,
                                       const std::string& extra_yaml = "",
                                       const std::string& replicator_settings = "");
+
+// True once the worker's checkpoint (confirmed mappings) of each listed partition is at its
+// end, or it failed (a test then sees its error); false after the timeout.
+bool replicated_to(const running_worker& worker, const std::map<int32_t, int64_t>& ends,
+                   std::chrono::milliseconds timeout = std::chrono::seconds(60));
 
 // Commits `offset` for group on topic[partition] through the admin API (the group has no
 // members); throws on error.
@@ -75,6 +84,34 @@ void expect_every_position_translates(config::pipeline_config cfg, const std::st
 // read_committed one does not: records of open or aborted transactions.
 std::vector<int64_t> uncommitted_offsets(const std::string& bootstrap, const std::string& topic,
                                          int32_t partition);
+
+// Source records ("k<i>"/"v<i>") written steadily to every partition of a topic from a thread
+// of its own, as an application would, 50 at a time per partition.
+class steady_source {
+public:
+  steady_source(std::string bootstrap, std::string topic, int partitions);
+  ~steady_source();
+  // Stops writing; returns how many records each partition got.
+  std::vector<int64_t> stop();
+  // How many records each partition has got so far.
+  std::vector<int64_t> written() const;
+
+private:
+  void run();
+  std::string bootstrap_, topic_;
+  std::atomic<bool> stopping_{false};
+  mutable std::mutex mutex_;
+  std::vector<int64_t> written_;
+  std::thread thread_;
+};
+
+// Runs `tools/kafka-cluster COMMAND --dir <fixture dir>/NAME --node NODE` (kill, stop, start,
+// pause, resume); throws when it fails.
+void cluster_command(const std::string& name, const std::string& command, int32_t node);
+
+// The node id leading topic[partition] (as kafka-cluster's --node takes it); throws when
+// metadata cannot be read.
+int32_t leader_of(const std::string& bootstrap, const std::string& topic, int32_t partition);
 
 // A transactional producer, initialised; throws on error.
 kafka::handle_ptr transactional_producer(const std::string& bootstrap, const std::string& id);

@@ -1,0 +1,162 @@
+// On real 3-broker clusters (replication factor 3, min.insync.replicas 2), as operators run
+// Kafka: a broker killed with -9 while records flow and groups move, then restarted. The
+// leader of replicated partitions goes, on source or on target; replication and translation
+// stop until a new leader is elected and then go on. Afterwards no source record is missing
+// on target, no target commit ever moved backwards (watched the whole time), and every
+// translation is exact once quiet. Recovery times are printed (bench/, not asserted).
+#include "reliability/commit_watch.hpp"
+#include "support/real_kafka.hpp"
+#include "support/replication_fixture.hpp"
+#include "support/service_fixture.hpp"
+
+#include <catch2/catch.hpp>
+
+#include <cstdio>
+#include <set>
+#include <sstream>
+
+using namespace k2k;
+using namespace k2k::test;
+using namespace std::chrono_literals;
+using clock_type = std::chrono::steady_clock;
+
+namespace {
+
+constexpr int partitions = 3;
+
+// Commits source positions for `groups` every 200 ms from a thread of its own, each group at
+// its own fraction of what was written: groups move throughout the test.
+class moving_groups {
+public:
+  moving_groups(std::string bootstrap, std::string topic, std::vector<std::string> groups,
+                const steady_source& load)
+      : bootstrap_(std::move(bootstrap)), topic_(std::move(topic)), groups_(std::move(groups)),
+        load_(load), thread_([this] { run(); }) {}
+  ~moving_groups() { stop(); }
+  // Stops moving; the last position committed per group and partition.
+  std::map<std::string, std::map<int32_t, int64_t>> stop() {
+    stopping_ = true;
+    if (thread_.joinable())
+      thread_.join();
+    return last_;
+  }
+
+private:
+  void run() {
+    while (!stopping_) {
+      auto written = load_.written();
+      for (size_t g = 0; g < groups_.size(); ++g)
+        for (int32_t p = 0; p < partitions; ++p) {
+          auto s = written[static_cast<size_t>(p)] * static_cast<int64_t>(g + 1) /
+                   static_cast<int64_t>(groups_.size() + 1);
+          try {
+            commit_offset(bootstrap_, groups_[g], topic_, p, s);
+            last_[groups_[g]][p] = s;
+          } catch (const std::exception&) {
+            // Its coordinator is down: an application commits again at its next interval.
+          }
+        }
+      std::this_thread::sleep_for(200ms); // how often the applications commit
+    }
+  }
+  std::string bootstrap_, topic_;
+  std::vector<std::string> groups_;
+  const steady_source& load_;
+  std::atomic<bool> stopping_{false};
+  std::map<std::string, std::map<int32_t, int64_t>> last_;
+  std::thread thread_;
+};
+
+// Polls `condition` every 50 ms until it holds; the time that took (or nullopt at the deadline).
+std::optional<std::chrono::milliseconds> time_until(const std::function<bool()>& condition,
+                                                    std::chrono::seconds deadline = 120s) {
+  auto start = clock_type::now();
+  while (clock_type::now() - start < deadline) {
+    if (condition())
+      return std::chrono::duration_cast<std::chrono::milliseconds>(clock_type::now() - start);
+    std::this_thread::sleep_for(50ms); // a broker election: nothing to wait on
+  }
+  return std::nullopt;
+}
+
+} // namespace
+
+TEST_CASE("the leader of replicated partitions killed with -9 and restarted: nothing lost, no "
+          "commit backwards, translations exact",
+          "[kafka3][broker-faults]") {
+  const std::string faulted = GENERATE("source3", "target3");
+  INFO("broker killed on " << faulted);
+  const auto source = real_cluster("source3"), target = real_cluster("target3");
+  auto topic = unique_name("orders");
+  create_real_topic(source, topic, partitions);
+  std::vector<std::string> groups;
+  for (int g = 0; g < 3; ++g)
+    groups.push_back(unique_name("app"));
+  std::ostringstream list;
+  for (const auto& g : groups)
+    list << (list.tellp() ? ", " : "") << g;
+  auto cfg = pipeline(source, target, "[" + topic + "]",
+                      "offsetMapping: {topic: " + unique_name("mappings") +
+                          ", partitions: 2}\n"
+                          "groups: {consumerGroups: [" +
+                          list.str() + "], pollInterval: 250ms}\n");
+  cfg.name = unique_name("pipeline");
+
+  steady_source load{source, topic, partitions};
+  moving_groups apps{source, topic, groups, load};
+  running_worker replicator{cfg};
+  service_fixture om{cfg};
+  std::vector<kafka::topic_partition> tps;
+  for (int32_t p = 0; p < partitions; ++p)
+    tps.emplace_back(topic, p);
+  reliability::commit_watch watch{target, groups, tps};
+  REQUIRE(om.wait_for([](const auto& n) { return n.commits_written >= 9; }));
+
+  // Kill the leader of partition 0 on the faulted cluster.
+  auto leader = leader_of(faulted == "source3" ? source : target, topic, 0);
+  const auto records_at_kill = replicator.status().records;
+  const auto commits_at_kill = om.service->counters()->commits_written.load();
+  cluster_command(faulted, "kill", leader);
+  auto replication_back = time_until(
+      [&] { return replicator.status().records >= records_at_kill + 3 * 50 * partitions; });
+  auto translation_back = time_until(
+      [&] { return om.service->counters()->commits_written.load() >= commits_at_kill + 9; });
+  cluster_command(faulted, "start", leader);
+  REQUIRE(replication_back);
+  REQUIRE(translation_back);
+  std::printf("broker-fault recovery: leader killed on %s: replication moving again after %lld "
+              "ms, translation after %lld ms\n",
+              faulted.c_str(), static_cast<long long>(replication_back->count()),
+              static_cast<long long>(translation_back->count()));
+
+  // Quiet: no more records or commits; everything replicated, every translation settles.
+  auto committed = apps.stop();
+  auto written = load.stop();
+  std::map<int32_t, int64_t> ends;
+  for (int32_t p = 0; p < partitions; ++p)
+    ends[p] = written[static_cast<size_t>(p)];
+  REQUIRE(replicated_to(replicator, ends, 120s));
+  REQUIRE(replicator.status().error.empty());
+  for (int32_t p = 0; p < partitions; ++p) {
+    INFO("partition " << p);
+    std::set<int64_t> copied;
+    for (const auto& r : read_committed(target, topic, p))
+      copied.insert(r.source_offset);
+    CHECK(copied.size() == static_cast<size_t>(ends[p])); // every source record, none lost
+    CHECK((copied.empty() || (*copied.begin() == 0 && *copied.rbegin() == ends[p] - 1)));
+  }
+  auto exact = [&] {
+    for (int32_t p = 0; p < partitions; ++p) {
+      auto truth = copies_on_target(target, topic, p);
+      for (const auto& g : groups)
+        if (committed_offset(target, g, topic, p) != truth.migrate_position(committed[g][p]))
+          return false;
+    }
+    return true;
+  };
+  CHECK(time_until(exact, 60s));
+  for (const auto& r : watch.regressions())
+    FAIL_CHECK(r.group << " " << r.partition.first << "[" << r.partition.second << "] moved from "
+                       << r.before.offset << " back to " << r.after.offset);
+  CHECK(watch.reads() > 0);
+}

@@ -3,6 +3,8 @@
 #include "kafka/client.hpp"
 
 #include <functional>
+#include <memory>
+#include <thread>
 
 namespace k2k::kafka {
 
@@ -65,6 +67,27 @@ std::optional<error_info> topic_results_error(const rd_kafka_topic_result_t** to
   return std::nullopt;
 }
 
+// CreateTopics and CreatePartitions answer once the controller has the change; brokers learn
+// it a moment later, and a client asking then hears "unknown partition". Waits (polling
+// metadata: there is no event) until `rk`'s broker shows the partitions.
+void await_partitions(rd_kafka_t* rk, const std::string& topic, int count,
+                      std::chrono::milliseconds timeout) {
+  std::unique_ptr<rd_kafka_topic_t, decltype(&rd_kafka_topic_destroy)> handle{
+      rd_kafka_topic_new(rk, topic.c_str(), nullptr), &rd_kafka_topic_destroy};
+  auto deadline = std::chrono::steady_clock::now() + timeout;
+  while (std::chrono::steady_clock::now() < deadline) {
+    const rd_kafka_metadata_t* md = nullptr;
+    bool visible = false;
+    if (!rd_kafka_metadata(rk, 0, handle.get(), &md, 5000) && md) {
+      visible = md->topic_cnt == 1 && !md->topics[0].err && md->topics[0].partition_cnt >= count;
+      rd_kafka_metadata_destroy(md);
+    }
+    if (visible)
+      return;
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  }
+}
+
 } // namespace
 
 std::optional<error_info> create_topic(rd_kafka_t* rk, const new_topic& topic,
@@ -86,7 +109,10 @@ std::optional<error_info> create_topic(rd_kafka_t* rk, const new_topic& topic,
   const auto* res = rd_kafka_event_CreateTopics_result(ev->get());
   size_t n = 0;
   const auto** topics = rd_kafka_CreateTopics_result_topics(res, &n);
-  return topic_results_error(topics, n, what, RD_KAFKA_RESP_ERR_TOPIC_ALREADY_EXISTS);
+  if (auto e = topic_results_error(topics, n, what, RD_KAFKA_RESP_ERR_TOPIC_ALREADY_EXISTS))
+    return e;
+  await_partitions(rk, topic.name, topic.partitions, timeout);
+  return std::nullopt;
 }
 
 std::optional<error_info> create_partitions(rd_kafka_t* rk, const std::string& topic, int total,
@@ -107,7 +133,10 @@ std::optional<error_info> create_partitions(rd_kafka_t* rk, const std::string& t
   size_t n = 0;
   const auto** topics = rd_kafka_CreatePartitions_result_topics(res, &n);
   // Another worker may have added them first: that count is then already there.
-  return topic_results_error(topics, n, what, RD_KAFKA_RESP_ERR_INVALID_PARTITIONS);
+  if (auto e = topic_results_error(topics, n, what, RD_KAFKA_RESP_ERR_INVALID_PARTITIONS))
+    return e;
+  await_partitions(rk, topic, total, timeout);
+  return std::nullopt;
 }
 
 result<std::map<std::string, std::string>>

@@ -22,12 +22,13 @@ struct new_topic {
   std::map<std::string, std::string> configs;
 };
 
-// CreateTopics; a topic that already exists is not an error.
+// CreateTopics; a topic that already exists is not an error. Returns once the broker the
+// client asks shows the topic (or the timeout passed), so that the next read of it works.
 std::optional<error_info> create_topic(rd_kafka_t* rk, const new_topic& topic,
                                        std::chrono::milliseconds timeout);
 
 // CreatePartitions: grows topic to `total` partitions; a topic that already has them is not
-// an error.
+// an error. Returns once the client's broker shows them (or the timeout passed).
 std::optional<error_info> create_partitions(rd_kafka_t* rk, const std::string& topic, int total,
                                             std::chrono::milliseconds timeout);
 

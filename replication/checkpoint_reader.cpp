@@ -7,6 +7,8 @@
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
+#include <chrono>
+#include <thread>
 
 namespace k2k::replication {
 
@@ -19,7 +21,12 @@ result<std::map<std::string, int64_t>> read_checkpoints(kafka::properties props,
   auto reader = kafka::make_partition_reader(std::move(props));
   std::map<std::string, int64_t> found;
   for (auto& [mp, keys] : wanted) {
+    // A mapping topic created a moment ago may not be known to every broker yet.
     auto wm = kafka::watermarks(reader.get(), topic, mp);
+    for (int retry = 0; !wm && retry < 20; ++retry) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(500));
+      wm = kafka::watermarks(reader.get(), topic, mp);
+    }
     if (!wm)
       return wm.error();
     auto [low, high] = *wm;

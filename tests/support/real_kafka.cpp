@@ -13,6 +13,7 @@
 
 #include <atomic>
 #include <chrono>
+#include <cstdio>
 #include <cstdlib>
 #include <fstream>
 #include <random>
@@ -63,17 +64,21 @@ config::pipeline_config real_pipeline(const std::string& topics_yaml, const std:
 
 bool replicated_to(const running_worker& worker, const std::map<int32_t, int64_t>& ends,
                    std::chrono::milliseconds timeout) {
-  return worker.wait_for_status(
+  bool done = worker.wait_for_status(
       [&](const replication::replication_status& st) {
         if (!st.error.empty())
           return true;
-        size_t done = 0;
+        size_t at_end = 0;
         for (const auto& p : st.partitions)
           if (ends.count(p.partition) && p.checkpoint == ends.at(p.partition))
-            ++done;
-        return done == ends.size();
+            ++at_end;
+        return at_end == ends.size();
       },
       timeout);
+  auto error = worker.status().error;
+  if (!error.empty())
+    UNSCOPED_INFO("the replicator failed: " << error);
+  return done && error.empty();
 }
 
 void commit_offset(const std::string& bootstrap, const std::string& group, const std::string& topic,
@@ -284,6 +289,19 @@ int32_t leader_of(const std::string& bootstrap, const std::string& topic, int32_
   if (leader < 0)
     throw std::runtime_error("no leader for " + kafka::describe(topic, partition));
   return leader;
+}
+
+int32_t controller_of(const std::string& name) {
+  const char* dir = std::getenv("K2K_KAFKA_CLUSTER_DIR");
+  if (!dir)
+    throw std::runtime_error("K2K_KAFKA_CLUSTER_DIR is not set: run through ctest");
+  auto line =
+      std::string{K2K_SOURCE_DIR} + "/tools/kafka-cluster controller --dir " + dir + "/" + name;
+  std::unique_ptr<FILE, decltype(&pclose)> out{popen(line.c_str(), "r"), &pclose};
+  int id = -1;
+  if (!out || std::fscanf(out.get(), "%d", &id) != 1 || id < 0)
+    throw std::runtime_error("failed: " + line);
+  return id;
 }
 
 kafka::handle_ptr transactional_producer(const std::string& bootstrap, const std::string& id) {

@@ -37,7 +37,7 @@ config::pipeline_config real_pipeline(const std::string& topics_yaml,
                                       const std::string& replicator_settings = "");
 
 // True once the worker's checkpoint (confirmed mappings) of each listed partition is at its
-// end, or it failed (a test then sees its error); false after the timeout.
+// end; false after the timeout or once it failed (its error then in the test's output).
 bool replicated_to(const running_worker& worker, const std::map<int32_t, int64_t>& ends,
                    std::chrono::milliseconds timeout = std::chrono::seconds(60));
 
@@ -112,6 +112,10 @@ void cluster_command(const std::string& name, const std::string& command, int32_
 // The node id leading topic[partition] (as kafka-cluster's --node takes it); throws when
 // metadata cannot be read.
 int32_t leader_of(const std::string& bootstrap, const std::string& topic, int32_t partition);
+
+// The node id of cluster NAME's active controller (the KRaft quorum leader: metadata's
+// "controller" is any broker under KRaft); throws when unknown.
+int32_t controller_of(const std::string& name);
 
 // A transactional producer, initialised; throws on error.
 kafka::handle_ptr transactional_producer(const std::string& bootstrap, const std::string& id);

@@ -5,6 +5,8 @@
 #include "core/mapping_record.hpp"
 #include "kafka/client.hpp"
 
+#include <spdlog/spdlog.h>
+
 #include <stdexcept>
 
 namespace k2k::test {
@@ -40,7 +42,11 @@ config::pipeline_config pipeline(const std::string& source_bootstrap,
 }
 
 running_worker::running_worker(config::pipeline_config cfg)
-    : worker_(std::move(cfg)), thread_([this] { result_ = worker_.run(); }) {}
+    : worker_(std::move(cfg)), thread_([this] {
+        result_ = worker_.run();
+        if (result_) // the CLI prints it; here the test log shows it
+          spdlog::error("test worker stopped: {}", result_->message);
+      }) {}
 
 running_worker::~running_worker() {
   stop();

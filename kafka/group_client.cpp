@@ -2,6 +2,8 @@
 
 #include "kafka/client.hpp"
 
+#include <thread>
+
 namespace k2k::kafka {
 
 group_client::group_client(properties props, const std::string& group) : group_(group) {
@@ -45,6 +47,14 @@ group_client& group_client_pool::operator[](const std::string& group) {
   if (!client)
     client = std::make_unique<group_client>(props_, group);
   return *client;
+}
+
+void group_client_pool::forget(const std::string& group) {
+  auto it = clients_.find(group);
+  if (it == clients_.end())
+    return;
+  std::thread([handle = it->second->release()]() mutable { handle.reset(); }).detach();
+  clients_.erase(it);
 }
 
 } // namespace k2k::kafka

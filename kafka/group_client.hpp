@@ -26,6 +26,9 @@ public:
   result<std::map<topic_partition, alter_outcome>>
   commit(const std::map<topic_partition, committed_offset>& offsets);
 
+  // The consumer handle, for the pool to close elsewhere; the client is unusable after.
+  handle_ptr release() { return std::move(consumer_); }
+
 private:
   std::string group_;
   handle_ptr consumer_;
@@ -40,7 +43,9 @@ public:
   // Drops a group's client after a failed call; the next use makes a new one. A handle whose
   // coordinator connection got stuck after a broker outage kept timing out for minutes on
   // the 2.0.2 mock (reliability seed 202) while a fresh handle finds the coordinator again.
-  void forget(const std::string& group) { clients_.erase(group); }
+  // Its handle is closed on a thread of its own: closing a group consumer whose coordinator
+  // is unreachable can block for its timeouts, and the caller serves other groups.
+  void forget(const std::string& group);
 
 private:
   properties props_;

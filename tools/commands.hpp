@@ -33,6 +33,8 @@ int mock_cluster_command(const mock_cluster_options& options);
 struct demo_options {
   std::chrono::seconds duration{20};
   bool keep_running = false;
+  // Given clusters instead of the embedded ones (both or neither).
+  std::string source_bootstrap, target_bootstrap;
 };
 int demo_command(const demo_options& options);
 

@@ -1,4 +1,5 @@
-// k2k demo: the whole product on two embedded mock clusters, with zero setup.
+// k2k demo: the whole product on two embedded mock clusters, with zero setup, or on two
+// clusters the user names (--source-bootstrap, --target-bootstrap; names of their own).
 // A producer writes keyed records to source; target already holds unrelated records and a
 // second writer keeps interleaving there, so offsets diverge and have holes. The real
 // replicator copies the topic with tracing headers and mappings; the offset-mapping service
@@ -30,10 +31,12 @@
 #include <atomic>
 #include <condition_variable>
 #include <cstdio>
+#include <ctime>
 #include <future>
 #include <iostream>
 #include <map>
 #include <mutex>
+#include <optional>
 #include <set>
 #include <thread>
 #include <unistd.h>
@@ -45,13 +48,27 @@ namespace {
 using clock_type = std::chrono::steady_clock;
 using namespace std::chrono_literals;
 constexpr int partitions = 3;
-const std::string topic = "orders";
-const std::string mapping_topic = "__k2k_offset_mappings";
 const std::string guard_prefix = "k2k_";
-// Translated continuously by the offset-mapping service, at two speeds.
-const std::vector<std::pair<std::string, int>> translated_groups{{"billing", 400},
-                                                                 {"analytics", 60}};
-const std::string migrated_group = "audit"; // moved once with k2k migrate at the end
+
+// The two clusters and the names the demo uses on them. On the embedded clusters the plain
+// names; on given clusters every name ends in a run id, so runs never meet.
+struct demo_setup {
+  std::string source, target; // bootstrap servers
+  std::string name = "demo";  // the pipeline
+  std::string topic = "orders";
+  std::string mapping_topic = "__k2k_offset_mappings";
+  std::string transactional_id = "k2k-demo-txn";
+  // Translated continuously by the offset-mapping service, at two speeds.
+  std::vector<std::pair<std::string, int>> translated_groups{{"billing", 400}, {"analytics", 60}};
+  std::string migrated_group = "audit"; // moved once with k2k migrate at the end
+
+  void name_run(const std::string& run) {
+    for (auto* n : {&name, &topic, &transactional_id, &migrated_group})
+      *n += "-" + run;
+    for (auto& g : translated_groups)
+      g.first += "-" + run;
+  }
+};
 
 std::optional<int64_t> k2k_offset(const rd_kafka_message_t& m) {
   auto value = kafka::header_value(m, "k2k_offset");
@@ -61,14 +78,14 @@ std::optional<int64_t> k2k_offset(const rd_kafka_message_t& m) {
 // Writes keyed records to source in small waves until stopped; a second writer adds a
 // record to a target partition now and then (the mock has no transaction markers, so this
 // is how target offsets get holes that are not replication's).
-void run_producers(const kafka::mock_cluster& source, const kafka::mock_cluster& target,
-                   const std::atomic<bool>& stop) {
+void run_producers(const demo_setup& setup, const std::atomic<bool>& stop) {
+  const auto& topic = setup.topic;
   {
     // One transactional batch first: on real Kafka its commit marker takes a source offset
     // that carries no record (a gap the mappings' src_next accounts for); the 2.0.2 mock
     // writes no markers, so there the other writer below makes the holes on target.
     auto txn = kafka::make_producer(
-        {{"bootstrap.servers", source.bootstrap_servers()}, {"transactional.id", "k2k-demo-txn"}});
+        {{"bootstrap.servers", setup.source}, {"transactional.id", setup.transactional_id}});
     kafka::error_ptr err{rd_kafka_init_transactions(txn.get(), 10000)};
     if (!err)
       err.reset(rd_kafka_begin_transaction(txn.get()));
@@ -82,9 +99,8 @@ void run_producers(const kafka::mock_cluster& source, const kafka::mock_cluster&
     if (err)
       spdlog::warn("demo: transactional batch: {}", rd_kafka_error_string(err.get()));
   }
-  auto producer = kafka::make_producer(
-      {{"bootstrap.servers", source.bootstrap_servers()}, {"linger.ms", "10"}});
-  auto other = kafka::make_producer({{"bootstrap.servers", target.bootstrap_servers()}});
+  auto producer = kafka::make_producer({{"bootstrap.servers", setup.source}, {"linger.ms", "10"}});
+  auto other = kafka::make_producer({{"bootstrap.servers", setup.target}});
   for (int64_t i = 0; !stop.load(); ++i) {
     auto key = "customer-" + std::to_string(i % 37);
     auto value = "order " + std::to_string(i);
@@ -127,8 +143,9 @@ struct first_commits {
   }
 };
 
-void run_application(const std::string& bootstrap, const std::string& group, int per_second,
-                     const std::atomic<bool>& stop, first_commits& committed) {
+void run_application(const std::string& bootstrap, const std::string& topic,
+                     const std::string& group, int per_second, const std::atomic<bool>& stop,
+                     first_commits& committed) {
   auto consumer = kafka::make_consumer({{"bootstrap.servers", bootstrap},
                                         {"group.id", group},
                                         {"auto.offset.reset", "earliest"},
@@ -164,19 +181,19 @@ void run_application(const std::string& bootstrap, const std::string& group, int
 // Everything the table shows, read from the clusters themselves.
 class observer {
 public:
-  observer(const kafka::mock_cluster& source, const kafka::mock_cluster& target)
-      : source_(kafka::make_admin_client({{"bootstrap.servers", source.bootstrap_servers()}})),
-        target_admin_(
-            kafka::make_admin_client({{"bootstrap.servers", target.bootstrap_servers()}})),
-        target_(kafka::make_consumer({{"bootstrap.servers", target.bootstrap_servers()},
+  explicit observer(const demo_setup& setup)
+      : topic_(setup.topic),
+        source_(kafka::make_admin_client({{"bootstrap.servers", setup.source}})),
+        target_admin_(kafka::make_admin_client({{"bootstrap.servers", setup.target}})),
+        target_(kafka::make_consumer({{"bootstrap.servers", setup.target},
                                       {"group.id", "k2k-demo-observer"},
                                       {"enable.partition.eof", "true"}})) {}
 
   // Reads the target records that are new since the last refresh (the ground truth).
   void refresh() {
     for (int p = 0; p < partitions; ++p) {
-      auto end = kafka::watermarks(target_.get(), topic, p).value_or_throw().second;
-      kafka::scan_partition(target_.get(), topic, p, read_[p], end,
+      auto end = kafka::watermarks(target_.get(), topic_, p).value_or_throw().second;
+      kafka::scan_partition(target_.get(), topic_, p, read_[p], end,
                             [&](const rd_kafka_message_t& m) {
                               if (auto s = k2k_offset(m))
                                 truth_[p].add(*s, m.offset);
@@ -196,7 +213,7 @@ public:
                                                                     const std::string& group) {
     std::vector<kafka::topic_partition> tps;
     for (int p = 0; p < partitions; ++p)
-      tps.emplace_back(topic, p);
+      tps.emplace_back(topic_, p);
     auto r =
         kafka::list_group_offsets(on_target ? target_admin_.get() : source_.get(), group, tps, 5s);
     return r ? *r : std::map<kafka::topic_partition, kafka::committed_offset>{};
@@ -211,15 +228,16 @@ public:
   std::string table(const std::vector<std::string>& groups, row_counts& counts) {
     char line[256];
     std::string out;
-    std::snprintf(line, sizeof line, "%-10s %-9s %13s | %13s %10s %12s  %s\n", "group", "partition",
-                  "source commit", "target commit", "for source", "ground truth", "status");
+    std::snprintf(line, sizeof line, "%-16s %-15s %13s | %13s %10s %12s  %s\n", "group",
+                  "partition", "source commit", "target commit", "for source", "ground truth",
+                  "status");
     out += line;
     for (const auto& group : groups) {
       auto source = commits(false, group);
       auto target = commits(true, group);
       for (int32_t p = 0; p < partitions; ++p) {
-        auto s = source.find({topic, p});
-        auto t = target.find({topic, p});
+        auto s = source.find({topic_, p});
+        auto t = target.find({topic_, p});
         std::optional<core::guard_version> version;
         if (t != target.end())
           version = core::parse_guard_metadata(guard_prefix, t->second.metadata);
@@ -243,8 +261,8 @@ public:
           ++counts.current;
         auto num = [](auto v) { return v ? std::to_string(*v) : std::string("-"); };
         std::snprintf(
-            line, sizeof line, "%-10s %-9s %13s | %13s %10s %12s  %s\n", group.c_str(),
-            (topic + "[" + std::to_string(p) + "]").c_str(),
+            line, sizeof line, "%-16s %-15s %13s | %13s %10s %12s  %s\n", group.c_str(),
+            (topic_ + "[" + std::to_string(p) + "]").c_str(),
             num(s == source.end() ? std::nullopt : std::optional<int64_t>{s->second.offset})
                 .c_str(),
             num(t == target.end() ? std::nullopt : std::optional<int64_t>{t->second.offset})
@@ -258,6 +276,7 @@ public:
   }
 
 private:
+  const std::string& topic_;
   kafka::handle_ptr source_, target_admin_, target_;
   std::map<int32_t, core::copy_log> truth_; // the copies read, by partition
   std::map<int32_t, int64_t> read_;
@@ -271,10 +290,10 @@ struct resume_check {
 };
 
 resume_check
-resume_on_target(const kafka::mock_cluster& source, const kafka::mock_cluster& target,
-                 const std::string& group,
+resume_on_target(const demo_setup& setup, const std::string& group,
                  const std::map<kafka::topic_partition, kafka::committed_offset>& from) {
-  auto consumer = kafka::make_consumer({{"bootstrap.servers", target.bootstrap_servers()},
+  const auto& topic = setup.topic;
+  auto consumer = kafka::make_consumer({{"bootstrap.servers", setup.target},
                                         {"group.id", group},
                                         {"enable.auto.commit", "false"},
                                         {"enable.partition.eof", "true"},
@@ -301,34 +320,37 @@ resume_on_target(const kafka::mock_cluster& source, const kafka::mock_cluster& t
       seen[m->partition].insert(*s);
   }
   rd_kafka_consumer_close(consumer.get());
-  auto probe = kafka::make_admin_client({{"bootstrap.servers", source.bootstrap_servers()}});
+  // The source records the group had left to read: what a read_committed consumer reads
+  // from its commit on (transaction markers and aborted records are offsets, not records).
+  auto reader =
+      kafka::make_partition_reader({{"bootstrap.servers", setup.source}, {"group.id", group}});
   for (int32_t p = 0; p < partitions; ++p) {
-    auto source_end = kafka::watermarks(probe.get(), topic, p).value_or_throw().second;
+    auto source_end = kafka::watermarks(reader.get(), topic, p).value_or_throw().second;
     auto c = from.find({topic, p});
     int64_t start = c == from.end() ? 0 : c->second.offset;
-    for (int64_t s = start; s < source_end; ++s) {
-      auto n = seen[p].count(s);
-      check.skipped += n == 0;
-      check.duplicates += n > 1 ? n - 1 : 0;
-    }
+    kafka::scan_partition(reader.get(), topic, p, start, source_end,
+                          [&](const rd_kafka_message_t& m) {
+                            auto n = seen[p].count(m.offset);
+                            check.skipped += n == 0;
+                            check.duplicates += n > 1 ? n - 1 : 0;
+                          });
     for (auto s : seen[p])
       check.duplicates += s < start; // read although consumed on source
   }
   return check;
 }
 
-config::pipeline_config demo_config(const kafka::mock_cluster& source,
-                                    const kafka::mock_cluster& target) {
+config::pipeline_config demo_config(const demo_setup& setup) {
   std::string groups;
-  for (const auto& [g, rate] : translated_groups)
+  for (const auto& [g, rate] : setup.translated_groups)
     groups += (groups.empty() ? "" : ", ") + g;
-  auto yaml = "name: demo\nsource: {kafka: {common: {bootstrap.servers: \"" +
-              source.bootstrap_servers() +
-              "\"}}}\ntarget: {kafka: {common: {bootstrap.servers: \"" +
-              target.bootstrap_servers() + "\"}}}\nreplication:\n  - source: {topic: [" + topic +
-              "]}\nreplicator: {reportInterval: 1h}\noffsetMapping: {partitions: " +
-              std::to_string(partitions) + "}\ngroups: {consumerGroups: [" + groups +
-              "], pollInterval: 250ms, offsetGuardPrefix: " + guard_prefix + "}\n";
+  auto yaml =
+      "name: " + setup.name + "\nsource: {kafka: {common: {bootstrap.servers: \"" + setup.source +
+      "\"}}}\ntarget: {kafka: {common: {bootstrap.servers: \"" + setup.target +
+      "\"}}}\nreplication:\n  - source: {topic: [" + setup.topic +
+      "]}\nreplicator: {reportInterval: 1h}\noffsetMapping: {topic: " + setup.mapping_topic +
+      ", partitions: " + std::to_string(partitions) + "}\ngroups: {consumerGroups: [" + groups +
+      "], pollInterval: 250ms, offsetGuardPrefix: " + guard_prefix + "}\n";
   auto loaded = config::load_string(yaml, "demo");
   if (!loaded.ok())
     throw std::runtime_error("demo config: " + loaded.errors.front().to_string());
@@ -337,16 +359,44 @@ config::pipeline_config demo_config(const kafka::mock_cluster& source,
 
 } // namespace
 
+// The demo's clusters: two embedded mock clusters (topics made through the mock API; the
+// mock cannot create them), or the given ones (topics made with CreateTopics; the mapping
+// topic k2k makes itself).
+struct demo_clusters {
+  std::optional<kafka::mock_cluster> source_mock, target_mock;
+  demo_setup setup;
+
+  explicit demo_clusters(const demo_options& options) {
+    if (options.source_bootstrap.empty()) {
+      source_mock.emplace(3);
+      target_mock.emplace(3);
+      setup.source = source_mock->bootstrap_servers();
+      setup.target = target_mock->bootstrap_servers();
+      source_mock->create_topic(setup.topic, partitions);
+      target_mock->create_topic(setup.topic, partitions);
+      target_mock->create_topic(setup.mapping_topic, partitions);
+      return;
+    }
+    setup.source = options.source_bootstrap;
+    setup.target = options.target_bootstrap;
+    setup.name_run(std::to_string(std::time(nullptr) % 100000));
+    for (const auto& bootstrap : {setup.source, setup.target}) {
+      auto admin = kafka::make_admin_client({{"bootstrap.servers", bootstrap}});
+      if (auto e = kafka::create_topic(admin.get(), {setup.topic, partitions, -1, {}}, 30s))
+        throw std::runtime_error(bootstrap + ": " + e->message);
+    }
+  }
+};
+
 int demo_command(const demo_options& options) {
   stop_signals signals;
   std::atomic<bool> interrupted{false};
-  kafka::mock_cluster source{3}, target{3};
-  source.create_topic(topic, partitions);
-  target.create_topic(topic, partitions);
-  target.create_topic(mapping_topic, partitions);
+  demo_clusters clusters{options};
+  const auto& setup = clusters.setup;
+  const auto& topic = setup.topic;
   {
     // Unrelated records already on target, so target offsets differ from source offsets.
-    auto p = kafka::make_producer({{"bootstrap.servers", target.bootstrap_servers()}});
+    auto p = kafka::make_producer({{"bootstrap.servers", setup.target}});
     for (int i = 0; i < 25 * partitions; ++i)
       rd_kafka_producev(p.get(), RD_KAFKA_V_TOPIC(topic.c_str()),
                         RD_KAFKA_V_PARTITION(i % partitions),
@@ -354,16 +404,18 @@ int demo_command(const demo_options& options) {
                         RD_KAFKA_V_MSGFLAGS(RD_KAFKA_MSG_F_COPY), RD_KAFKA_V_END);
     rd_kafka_flush(p.get(), 10000);
   }
-  std::cout << "k2k demo: SOURCE_BOOTSTRAP=" << source.bootstrap_servers()
-            << " TARGET_BOOTSTRAP=" << target.bootstrap_servers() << "\n"
+  std::cout << "k2k demo: SOURCE_BOOTSTRAP=" << setup.source << " TARGET_BOOTSTRAP=" << setup.target
+            << "\n"
             << "  " << topic << " (" << partitions
             << " partitions) is replicated source -> target; target already holds 25 unrelated "
                "records per partition and another writer keeps adding some.\n"
-            << "  The offset-mapping service translates the commits of groups billing (fast) "
-               "and analytics (slow); group audit is moved with k2k migrate at the end.\n\n"
+            << "  The offset-mapping service translates the commits of groups "
+            << setup.translated_groups[0].first << " (fast) and "
+            << setup.translated_groups[1].first << " (slow); group " << setup.migrated_group
+            << " is moved with k2k migrate at the end.\n\n"
             << std::flush;
 
-  auto cfg = demo_config(source, target);
+  auto cfg = demo_config(setup);
   replication::replication_worker worker{cfg};
   std::thread replicator{[&] { worker.run(); }};
   caf::actor_system_config system_cfg;
@@ -373,22 +425,22 @@ int demo_command(const demo_options& options) {
   auto service = std::make_unique<offset_mapping::offset_mapping_service>(system, cfg);
 
   std::atomic<bool> stop_producers{false}, stop_applications{false};
-  std::thread producers{[&] { run_producers(source, target, stop_producers); }};
+  std::thread producers{[&] { run_producers(setup, stop_producers); }};
   std::vector<std::thread> applications;
   first_commits committed;
-  for (const auto& [group, rate] : translated_groups)
+  for (const auto& [group, rate] : setup.translated_groups)
     applications.emplace_back([&, g = group, r = rate] {
-      run_application(source.bootstrap_servers(), g, r, stop_applications, committed);
+      run_application(setup.source, topic, g, r, stop_applications, committed);
     });
   applications.emplace_back([&] {
-    run_application(source.bootstrap_servers(), migrated_group, 150, stop_applications, committed);
+    run_application(setup.source, topic, setup.migrated_group, 150, stop_applications, committed);
   });
   signals.on_signal([&](int) { interrupted = true; });
 
   std::vector<std::string> shown;
-  for (const auto& [g, r] : translated_groups)
+  for (const auto& [g, r] : setup.translated_groups)
     shown.push_back(g);
-  observer view{source, target};
+  observer view{setup};
   const bool tty = ::isatty(STDOUT_FILENO);
   auto end = clock_type::now() + options.duration;
   while (!interrupted && (options.keep_running || clock_type::now() < end)) {
@@ -415,7 +467,7 @@ int demo_command(const demo_options& options) {
   producers.join();
   int64_t source_total = 0;
   {
-    auto probe = kafka::make_admin_client({{"bootstrap.servers", source.bootstrap_servers()}});
+    auto probe = kafka::make_admin_client({{"bootstrap.servers", setup.source}});
     for (int p = 0; p < partitions; ++p)
       source_total += kafka::watermarks(probe.get(), topic, p).value_or_throw().second;
   }
@@ -426,7 +478,7 @@ int demo_command(const demo_options& options) {
   observer::row_counts counts;
   std::string final_table;
   auto translated_by = clock_type::now() + 30s;
-  const int rows = int(translated_groups.size()) * partitions;
+  const int rows = int(setup.translated_groups.size()) * partitions;
   for (;;) {
     view.refresh();
     counts = {};
@@ -440,18 +492,18 @@ int demo_command(const demo_options& options) {
 
   // Application migration for the third group, from the tracing headers alone.
   migration::migration_options migrate;
-  migrate.group = migrated_group;
-  migrate.confirm_stopped = true; // the mock cannot describe groups
+  migrate.group = setup.migrated_group;
+  migrate.confirm_stopped = true; // the mock cannot describe groups (real brokers do)
   migrate.settle_interval = 1s;
   auto migrated = migration::migrate(cfg, migrate, [](const std::string& line) {
     std::cout << "k2k migrate: " << line << '\n' << std::flush;
   });
   bool migration_ok = migrated && migrated->committed;
   if (!migrated)
-    std::cout << "k2k migrate " << migrated_group << ": " << migrated.error().message << '\n';
+    std::cout << "k2k migrate " << setup.migrated_group << ": " << migrated.error().message << '\n';
   else
     for (const auto& row : migrated->rows)
-      std::cout << "  " << migrated_group << " " << row.topic << "[" << row.partition
+      std::cout << "  " << setup.migrated_group << " " << row.topic << "[" << row.partition
                 << "]: source " << row.source_offset << " -> target " << row.target_offset << " ("
                 << row.found << ", " << row.probes << " reads, " << row.records_read
                 << " records read)\n";
@@ -462,12 +514,11 @@ int demo_command(const demo_options& options) {
   // Real consumers resume on target and read exactly what they had not read on source.
   bool resumed_ok = true;
   std::vector<std::string> resumed_groups = shown;
-  resumed_groups.push_back(migrated_group);
+  resumed_groups.push_back(setup.migrated_group);
   std::vector<std::future<resume_check>> checks;
   for (const auto& g : resumed_groups)
-    checks.push_back(std::async(std::launch::async, [&, g] {
-      return resume_on_target(source, target, g, view.commits(false, g));
-    }));
+    checks.push_back(std::async(
+        std::launch::async, [&, g] { return resume_on_target(setup, g, view.commits(false, g)); }));
   std::cout << '\n';
   for (size_t i = 0; i < resumed_groups.size(); ++i) {
     auto c = checks[i].get();

@@ -83,6 +83,13 @@ int main(int argc, char** argv) {
   demo->add_option("--duration", demo_seconds, "seconds to run")->capture_default_str();
   demo->add_flag("--keep-running", demo_opts.keep_running,
                  "run until SIGINT/SIGTERM (explore with kcat)");
+  auto* demo_source = demo->add_option("--source-bootstrap", demo_opts.source_bootstrap,
+                                       "run on this source cluster instead of an embedded one "
+                                       "(topics and groups get names of their own)");
+  demo->add_option("--target-bootstrap", demo_opts.target_bootstrap,
+                   "run on this target cluster instead of an embedded one")
+      ->needs(demo_source);
+  demo_source->needs(demo->get_option("--target-bootstrap"));
 
   k2k::tools::mock_cluster_options mock;
   auto* mock_cluster =

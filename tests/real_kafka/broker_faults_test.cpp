@@ -167,19 +167,22 @@ TEST_CASE("broker faults while replicating and translating: nothing lost, no com
 
   // Quiet: no more records or commits; everything replicated, every translation settles.
   auto committed = apps.stop();
-  auto written = load.stop();
+  load.stop();
+  // The source log's own end: a producer retrying through a leader change may have written
+  // a record twice there, and those are records to replicate too.
   std::map<int32_t, int64_t> ends;
   for (int32_t p = 0; p < partitions; ++p)
-    ends[p] = written[static_cast<size_t>(p)];
+    ends[p] = high_watermark(source, topic, p);
   REQUIRE(replicated_to(replicator, ends, 120s));
   REQUIRE(replicator.status().error.empty());
   for (int32_t p = 0; p < partitions; ++p) {
     INFO("partition " << p);
-    std::set<int64_t> copied;
+    std::set<int64_t> on_source, copied;
+    for (const auto& r : read_committed(source, topic, p))
+      on_source.insert(r.offset);
     for (const auto& r : read_committed(target, topic, p))
       copied.insert(r.source_offset);
-    CHECK(copied.size() == static_cast<size_t>(ends[p])); // every source record, none lost
-    CHECK((copied.empty() || (*copied.begin() == 0 && *copied.rbegin() == ends[p] - 1)));
+    CHECK(copied == on_source); // every source record, none lost
   }
   auto exact = [&] {
     for (int32_t p = 0; p < partitions; ++p) {

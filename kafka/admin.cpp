@@ -1,9 +1,9 @@
 #include "kafka/admin.hpp"
 
 #include "kafka/client.hpp"
+#include "kafka/partition_reader.hpp"
 
 #include <functional>
-#include <memory>
 #include <thread>
 
 namespace k2k::kafka {
@@ -72,17 +72,10 @@ std::optional<error_info> topic_results_error(const rd_kafka_topic_result_t** to
 // metadata: there is no event) until `rk`'s broker shows the partitions.
 void await_partitions(rd_kafka_t* rk, const std::string& topic, int count,
                       std::chrono::milliseconds timeout) {
-  std::unique_ptr<rd_kafka_topic_t, decltype(&rd_kafka_topic_destroy)> handle{
-      rd_kafka_topic_new(rk, topic.c_str(), nullptr), &rd_kafka_topic_destroy};
   auto deadline = std::chrono::steady_clock::now() + timeout;
   while (std::chrono::steady_clock::now() < deadline) {
-    const rd_kafka_metadata_t* md = nullptr;
-    bool visible = false;
-    if (!rd_kafka_metadata(rk, 0, handle.get(), &md, 5000) && md) {
-      visible = md->topic_cnt == 1 && !md->topics[0].err && md->topics[0].partition_cnt >= count;
-      rd_kafka_metadata_destroy(md);
-    }
-    if (visible)
+    auto leaders = learn_topic(rk, topic, std::chrono::seconds(5));
+    if (leaders && static_cast<int>(leaders->size()) >= count)
       return;
     std::this_thread::sleep_for(std::chrono::milliseconds(50));
   }

@@ -8,6 +8,7 @@
 #include <memory>
 #include <optional>
 #include <stdexcept>
+#include <vector>
 
 namespace k2k::kafka {
 
@@ -118,15 +119,30 @@ result<int64_t> offset_for_time(rd_kafka_t* rk, const std::string& topic, int32_
   return list->elems[0].offset;
 }
 
-bool learn_topic(rd_kafka_t* rk, const std::string& topic, std::chrono::milliseconds timeout) {
+result<std::vector<int32_t>> learn_topic(rd_kafka_t* rk, const std::string& topic,
+                                         std::chrono::milliseconds timeout) {
   // A topic handle makes the answer update the client's own view of the topic.
   std::unique_ptr<rd_kafka_topic_t, decltype(&rd_kafka_topic_destroy)> handle{
       rd_kafka_topic_new(rk, topic.c_str(), nullptr), &rd_kafka_topic_destroy};
   const rd_kafka_metadata_t* metadata = nullptr;
   auto err = rd_kafka_metadata(rk, 0, handle.get(), &metadata, static_cast<int>(timeout.count()));
+  if (!err && (metadata->topic_cnt != 1 || metadata->topics[0].err))
+    err = metadata->topic_cnt == 1 ? metadata->topics[0].err
+                                   : RD_KAFKA_RESP_ERR_UNKNOWN_TOPIC_OR_PART;
+  std::vector<int32_t> leaders;
+  if (!err) {
+    const auto& t = metadata->topics[0];
+    leaders.assign(static_cast<size_t>(t.partition_cnt), -1);
+    for (int i = 0; i < t.partition_cnt; ++i)
+      if (t.partitions[i].id >= 0 && t.partitions[i].id < t.partition_cnt)
+        leaders[static_cast<size_t>(t.partitions[i].id)] = t.partitions[i].leader;
+  }
   if (metadata)
     rd_kafka_metadata_destroy(metadata);
-  return !err;
+  if (err)
+    return error_info{ec::kafka_error,
+                      "cannot read the metadata of topic " + topic + ": " + rd_kafka_err2str(err)};
+  return leaders;
 }
 
 result<std::pair<int64_t, int64_t>> watermarks(rd_kafka_t* rk, const std::string& topic,

@@ -37,10 +37,12 @@ result<int64_t> read_records(rd_kafka_t* reader, const std::string& topic, int32
 result<int64_t> offset_for_time(rd_kafka_t* rk, const std::string& topic, int32_t partition,
                                 int64_t timestamp_ms, std::chrono::milliseconds timeout);
 
-// Makes `rk` know topic's partitions and leaders now. librdkafka learns them for a topic new
-// to the client only at its next topic scan, so an assign of it would start fetching up to a
-// second later. False (nothing else happens) if the metadata request failed.
-bool learn_topic(rd_kafka_t* rk, const std::string& topic, std::chrono::milliseconds timeout);
+// Makes `rk` know topic's partitions and leaders now, and returns each partition's leader (by
+// partition id; -1: none). librdkafka learns them for a topic new to the client only at its
+// next topic scan, so an assign of it would start fetching up to a second later. An error
+// (nothing else happens) if the metadata request failed or the broker does not know the topic.
+result<std::vector<int32_t>> learn_topic(rd_kafka_t* rk, const std::string& topic,
+                                         std::chrono::milliseconds timeout);
 
 // Low and high watermark; the error names the partition.
 result<std::pair<int64_t, int64_t>> watermarks(rd_kafka_t* rk, const std::string& topic,

@@ -68,18 +68,6 @@ private:
   std::thread thread_;
 };
 
-// Polls `condition` every 50 ms until it holds; the time that took (or nullopt at the deadline).
-std::optional<std::chrono::milliseconds> time_until(const std::function<bool()>& condition,
-                                                    std::chrono::seconds deadline = 120s) {
-  auto start = clock_type::now();
-  while (clock_type::now() - start < deadline) {
-    if (condition())
-      return std::chrono::duration_cast<std::chrono::milliseconds>(clock_type::now() - start);
-    std::this_thread::sleep_for(50ms); // a broker election: nothing to wait on
-  }
-  return std::nullopt;
-}
-
 } // namespace
 
 TEST_CASE("broker faults while replicating and translating: nothing lost, no commit backwards, "
@@ -121,10 +109,12 @@ TEST_CASE("broker faults while replicating and translating: nothing lost, no com
   const auto records_at_fault = replicator.status().records;
   const auto commits_at_fault = om.service->counters()->commits_written.load();
   auto measure = [&] {
-    auto replication = time_until(
-        [&] { return replicator.status().records >= records_at_fault + 3 * 50 * partitions; });
-    auto translation = time_until(
-        [&] { return om.service->counters()->commits_written.load() >= commits_at_fault + 9; });
+    auto replication = poll_until(
+        [&] { return replicator.status().records >= records_at_fault + 3 * 50 * partitions; },
+        120s);
+    auto translation = poll_until(
+        [&] { return om.service->counters()->commits_written.load() >= commits_at_fault + 9; },
+        120s);
     return std::make_pair(replication, translation);
   };
   std::pair<std::optional<std::chrono::milliseconds>, std::optional<std::chrono::milliseconds>>
@@ -193,7 +183,7 @@ TEST_CASE("broker faults while replicating and translating: nothing lost, no com
     }
     return true;
   };
-  CHECK(time_until(exact, 60s));
+  CHECK(poll_until(exact, 60s));
   for (const auto& r : watch.regressions())
     FAIL_CHECK(r.group << " " << r.partition.first << "[" << r.partition.second << "] moved from "
                        << r.before.offset << " back to " << r.after.offset);

@@ -64,15 +64,23 @@ std::vector<std::vector<int64_t>> committed_copies(const std::string& topic) {
   return out;
 }
 
+// How many read_committed copies target holds in all.
+size_t committed_copy_count(const std::string& topic) {
+  size_t n = 0;
+  for (const auto& c : committed_copies(topic))
+    n += c.size();
+  return n;
+}
+
 // Freezes the replicator at a moment it has a transaction open on target (records written,
 // not committed); returns the target offsets of those records. Thaws and tries again while
 // it has none.
 std::map<int32_t, std::vector<int64_t>> freeze_mid_transaction(child_process& replicator,
                                                                const std::string& topic) {
   auto deadline = std::chrono::steady_clock::now() + 60s;
-  while (partition_count(real_cluster("target"), topic) < partitions &&
-         std::chrono::steady_clock::now() < deadline)
-    std::this_thread::sleep_for(100ms); // the replicator creates it: another process
+  // The replicator process creates the target topic.
+  poll_until([&] { return partition_count(real_cluster("target"), topic) >= partitions; }, 60s,
+             100ms);
   while (std::chrono::steady_clock::now() < deadline) {
     replicator.stop();
     std::map<int32_t, std::vector<int64_t>> open;
@@ -94,19 +102,17 @@ std::map<int32_t, std::vector<int64_t>> freeze_mid_transaction(child_process& re
 // each partition holds each source offset exactly once and none of `hidden` is visible.
 void expect_exactly_once(const std::string& topic, const std::vector<int64_t>& written,
                          const std::map<int32_t, std::vector<int64_t>>& hidden) {
-  auto deadline = std::chrono::steady_clock::now() + 90s;
-  auto copies = committed_copies(topic);
-  auto complete = [&] {
-    for (int32_t p = 0; p < partitions; ++p)
-      if (std::set<int64_t>(copies[p].begin(), copies[p].end()).size() <
-          static_cast<size_t>(written[p]))
-        return false;
-    return true;
-  };
-  while (!complete() && std::chrono::steady_clock::now() < deadline) {
-    std::this_thread::sleep_for(200ms); // replication by another process: nothing to wait on
-    copies = committed_copies(topic);
-  }
+  std::vector<std::vector<int64_t>> copies;
+  poll_until(
+      [&] {
+        copies = committed_copies(topic);
+        for (int32_t p = 0; p < partitions; ++p)
+          if (std::set<int64_t>(copies[p].begin(), copies[p].end()).size() <
+              static_cast<size_t>(written[p]))
+            return false;
+        return true;
+      },
+      90s, 200ms);
   for (int32_t p = 0; p < partitions; ++p) {
     INFO("partition " << p << ": " << written[p] << " records on source");
     std::vector<int64_t> expected(static_cast<size_t>(written[p]));
@@ -133,8 +139,11 @@ TEST_CASE("exactly-once: kill -9 mid-transaction, then a restart: every record o
   auto first = pipeline.start("first.log");
   auto open = freeze_mid_transaction(*first, pipeline.topic);
   first->kill9();
+  const auto before = committed_copy_count(pipeline.topic);
   auto second = pipeline.start("second.log");
-  std::this_thread::sleep_for(2s); // more records while the restart runs
+  // The restart replicates while records keep arriving.
+  REQUIRE(
+      poll_until([&] { return committed_copy_count(pipeline.topic) >= before + 200; }, 60s, 200ms));
   auto written = load.stop();
   expect_exactly_once(pipeline.topic, written, open);
   REQUIRE(second->terminate(30s) == 0);
@@ -150,23 +159,13 @@ TEST_CASE("exactly-once: a zombie replicator whose partitions moved is fenced an
   // A second instance of the pipeline takes the partitions once the frozen one's session
   // expires, and its producers (same transactional ids) fence the frozen one's.
   auto successor = pipeline.start("successor.log");
-  auto copies_now = [&] {
-    size_t n = 0;
-    for (const auto& c : committed_copies(pipeline.topic))
-      n += c.size();
-    return n;
-  };
-  const auto before = copies_now();
-  auto deadline = std::chrono::steady_clock::now() + 60s;
-  while (copies_now() < before + 200 && std::chrono::steady_clock::now() < deadline)
-    std::this_thread::sleep_for(200ms); // another process: nothing to wait on
-  REQUIRE(copies_now() >= before + 200);
+  const auto before = committed_copy_count(pipeline.topic);
+  REQUIRE(
+      poll_until([&] { return committed_copy_count(pipeline.topic) >= before + 200; }, 60s, 200ms));
   // The zombie wakes with its transaction still open and its view stale: the broker refuses
   // its next transactional request and the replicator stops with that error.
   zombie->resume();
-  deadline = std::chrono::steady_clock::now() + 60s;
-  while (!zombie->exit_status() && std::chrono::steady_clock::now() < deadline)
-    std::this_thread::sleep_for(100ms); // another process: nothing to wait on
+  poll_until([&] { return zombie->exit_status().has_value(); }, 60s, 100ms);
   auto zombie_exit = zombie->exit_status();
   REQUIRE(zombie_exit);
   CHECK(*zombie_exit != 0);

@@ -60,10 +60,7 @@ TEST_CASE("a compacted source topic: the target topic is created compacted and e
   // fixed point: of the closed segments (0..119) only each key's newest record (110..119)
   // stays, the active segment (120..124) is never cleaned.
   const size_t after_cleaning = 10 + 5;
-  auto deadline = std::chrono::steady_clock::now() + 90s;
-  while (read_committed(source, topic, 0).size() > after_cleaning &&
-         std::chrono::steady_clock::now() < deadline)
-    std::this_thread::sleep_for(200ms); // the cleaner has no event to wait on
+  poll_until([&] { return read_committed(source, topic, 0).size() <= after_cleaning; }, 90s, 200ms);
   const auto kept = read_committed(source, topic, 0);
   INFO("records left after compaction: " << kept.size());
   REQUIRE(kept.size() == after_cleaning);
@@ -121,9 +118,7 @@ TEST_CASE(
   auto retention = segments;
   retention["retention.ms"] = "600000";
   set_topic_configs(source, topic, retention);
-  auto deadline = std::chrono::steady_clock::now() + 90s;
-  while (log_start(source, topic) < 50 && std::chrono::steady_clock::now() < deadline)
-    std::this_thread::sleep_for(200ms); // the retention check has no event to wait on
+  poll_until([&] { return log_start(source, topic) >= 50; }, 90s, 200ms);
   REQUIRE(log_start(source, topic) == 50);
 
   running_worker replicator{cfg};

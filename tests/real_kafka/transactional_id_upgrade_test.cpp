@@ -74,9 +74,12 @@ TEST_CASE("upgrade: a transaction left open under the old transactional id is ab
   committed_view seen;
   {
     running_worker worker{cfg};
-    auto deadline = std::chrono::steady_clock::now() + 60s;
-    while (seen.sources.size() < 100 && std::chrono::steady_clock::now() < deadline)
-      seen = committed_copies(target, topic);
+    poll_until(
+        [&] {
+          seen = committed_copies(target, topic);
+          return seen.sources.size() >= 100;
+        },
+        60s);
     worker.stop();
     REQUIRE_FALSE(worker.result());
   }

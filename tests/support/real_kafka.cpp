@@ -25,14 +25,29 @@ namespace k2k::test {
 
 using namespace std::chrono_literals;
 
-std::string real_cluster(const std::string& name) {
+namespace {
+
+// Where the ctest fixtures keep cluster NAME (tools/kafka-cluster --dir).
+std::string cluster_dir(const std::string& name) {
   const char* dir = std::getenv("K2K_KAFKA_CLUSTER_DIR");
   if (!dir)
     throw std::runtime_error("K2K_KAFKA_CLUSTER_DIR is not set: run the kafka-labelled tests "
                              "through ctest (its kafka fixture starts the clusters), or start "
                              "one with tools/kafka-cluster up --dir DIR/" +
                              name + " --name " + name);
-  auto path = std::string{dir} + "/" + name + "/env";
+  return std::string{dir} + "/" + name;
+}
+
+// The command line of tools/kafka-cluster COMMAND for cluster NAME.
+std::string cluster_tool(const std::string& command, const std::string& name) {
+  return std::string{K2K_SOURCE_DIR} + "/tools/kafka-cluster " + command + " --dir " +
+         cluster_dir(name);
+}
+
+} // namespace
+
+std::string real_cluster(const std::string& name) {
+  auto path = cluster_dir(name) + "/env";
   std::ifstream in{path};
   std::string line;
   if (!std::getline(in, line) || line.find('=') == std::string::npos)
@@ -60,6 +75,21 @@ config::pipeline_config real_pipeline(const std::string& topics_yaml, const std:
                       replicator_settings);
   cfg.name = unique_name("pipeline");
   return cfg;
+}
+
+std::optional<std::chrono::milliseconds> poll_until(const std::function<bool()>& condition,
+                                                    std::chrono::milliseconds timeout,
+                                                    std::chrono::milliseconds interval) {
+  auto start = std::chrono::steady_clock::now();
+  for (;;) {
+    auto took = std::chrono::duration_cast<std::chrono::milliseconds>(
+        std::chrono::steady_clock::now() - start);
+    if (condition())
+      return took;
+    if (took >= timeout)
+      return std::nullopt;
+    std::this_thread::sleep_for(interval);
+  }
 }
 
 bool replicated_to(const running_worker& worker, const std::map<int32_t, int64_t>& ends,
@@ -264,39 +294,22 @@ void steady_source::run() {
 }
 
 void cluster_command(const std::string& name, const std::string& command, int32_t node) {
-  const char* dir = std::getenv("K2K_KAFKA_CLUSTER_DIR");
-  if (!dir)
-    throw std::runtime_error("K2K_KAFKA_CLUSTER_DIR is not set: run through ctest");
-  auto line = std::string{K2K_SOURCE_DIR} + "/tools/kafka-cluster " + command + " --dir " + dir +
-              "/" + name + " --node " + std::to_string(node);
+  auto line = cluster_tool(command, name) + " --node " + std::to_string(node);
   if (std::system(line.c_str()) != 0)
     throw std::runtime_error("failed: " + line);
 }
 
 int32_t leader_of(const std::string& bootstrap, const std::string& topic, int32_t partition) {
   auto admin = kafka::make_admin_client({{"bootstrap.servers", bootstrap}});
-  const rd_kafka_metadata_t* md = nullptr;
-  std::unique_ptr<rd_kafka_topic_t, decltype(&rd_kafka_topic_destroy)> handle{
-      rd_kafka_topic_new(admin.get(), topic.c_str(), nullptr), &rd_kafka_topic_destroy};
-  if (auto err = rd_kafka_metadata(admin.get(), 0, handle.get(), &md, 10000))
-    throw std::runtime_error(std::string{"metadata: "} + rd_kafka_err2str(err));
-  int32_t leader = -1;
-  for (int i = 0; i < md->topic_cnt; ++i)
-    for (int j = 0; j < md->topics[i].partition_cnt; ++j)
-      if (md->topics[i].partitions[j].id == partition)
-        leader = md->topics[i].partitions[j].leader;
-  rd_kafka_metadata_destroy(md);
-  if (leader < 0)
+  auto leaders = kafka::learn_topic(admin.get(), topic, 10s).value_or_throw();
+  if (partition >= static_cast<int32_t>(leaders.size()) ||
+      leaders[static_cast<size_t>(partition)] < 0)
     throw std::runtime_error("no leader for " + kafka::describe(topic, partition));
-  return leader;
+  return leaders[static_cast<size_t>(partition)];
 }
 
 int32_t controller_of(const std::string& name) {
-  const char* dir = std::getenv("K2K_KAFKA_CLUSTER_DIR");
-  if (!dir)
-    throw std::runtime_error("K2K_KAFKA_CLUSTER_DIR is not set: run through ctest");
-  auto line =
-      std::string{K2K_SOURCE_DIR} + "/tools/kafka-cluster controller --dir " + dir + "/" + name;
+  auto line = cluster_tool("controller", name);
   std::unique_ptr<FILE, decltype(&pclose)> out{popen(line.c_str(), "r"), &pclose};
   int id = -1;
   if (!out || std::fscanf(out.get(), "%d", &id) != 1 || id < 0)

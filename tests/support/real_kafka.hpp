@@ -10,6 +10,7 @@
 #include <atomic>
 #include <chrono>
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <mutex>
 #include <optional>
@@ -35,6 +36,13 @@ void create_real_topic(const std::string& bootstrap, const std::string& topic, i
 config::pipeline_config real_pipeline(const std::string& topics_yaml,
                                       const std::string& extra_yaml = "",
                                       const std::string& replicator_settings = "");
+
+// Polls `condition` every `interval` until it holds, for what another process or the broker
+// does (the cleaner, an election, a replicator process): nothing this one can wait on. How
+// long it took; nullopt when `timeout` passed first.
+std::optional<std::chrono::milliseconds>
+poll_until(const std::function<bool()>& condition, std::chrono::milliseconds timeout,
+           std::chrono::milliseconds interval = std::chrono::milliseconds(50));
 
 // True once the worker's checkpoint (confirmed mappings) of each listed partition is at its
 // end; false after the timeout or once it failed (its error then in the test's output).

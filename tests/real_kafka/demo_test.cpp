@@ -5,27 +5,16 @@
 
 #include <catch2/catch.hpp>
 
-#include <array>
-#include <cstdio>
-#include <memory>
 #include <sstream>
-#include <sys/wait.h>
 
 using namespace k2k::test;
 
 TEST_CASE("k2k demo runs on given clusters with the same verdict", "[kafka][demo]") {
   auto command = std::string{K2K_BIN} + " demo --duration 5 --log-level warn --source-bootstrap " +
                  real_cluster("source") + " --target-bootstrap " + real_cluster("target");
-  std::unique_ptr<FILE, decltype(&pclose)> pipe{popen(command.c_str(), "r"), &pclose};
-  REQUIRE(pipe);
-  std::string out;
-  std::array<char, 4096> chunk;
-  while (auto n = std::fread(chunk.data(), 1, chunk.size(), pipe.get()))
-    out.append(chunk.data(), n);
-  int status = pclose(pipe.release());
+  auto [exit_code, out] = run_command(command);
   INFO(out.substr(out.size() > 3000 ? out.size() - 3000 : 0));
-  REQUIRE(WIFEXITED(status));
-  CHECK(WEXITSTATUS(status) == 0);
+  CHECK(exit_code == 0);
   // One verdict line per group, e.g. "group billing-12345 resumed on target with 0
   // duplicates and 0 skipped records (812 records read)".
   for (const std::string group : {"billing-", "analytics-", "audit-"}) {

@@ -11,6 +11,7 @@
 
 #include <catch2/catch.hpp>
 
+#include <array>
 #include <atomic>
 #include <chrono>
 #include <cstdio>
@@ -19,6 +20,7 @@
 #include <random>
 #include <set>
 #include <stdexcept>
+#include <sys/wait.h>
 #include <thread>
 
 namespace k2k::test {
@@ -310,11 +312,29 @@ int32_t leader_of(const std::string& bootstrap, const std::string& topic, int32_
 
 int32_t controller_of(const std::string& name) {
   auto line = cluster_tool("controller", name);
-  std::unique_ptr<FILE, decltype(&pclose)> out{popen(line.c_str(), "r"), &pclose};
+  auto result = run_command(line);
   int id = -1;
-  if (!out || std::fscanf(out.get(), "%d", &id) != 1 || id < 0)
+  if (result.exit_code != 0 || std::sscanf(result.out.c_str(), "%d", &id) != 1 || id < 0)
     throw std::runtime_error("failed: " + line);
   return id;
+}
+
+command_result run_command(const std::string& line) {
+  std::unique_ptr<FILE, decltype(&pclose)> pipe{popen(line.c_str(), "r"), &pclose};
+  if (!pipe)
+    throw std::runtime_error("cannot run: " + line);
+  command_result result;
+  std::array<char, 4096> chunk;
+  while (auto n = std::fread(chunk.data(), 1, chunk.size(), pipe.get()))
+    result.out.append(chunk.data(), n);
+  int status = pclose(pipe.release());
+  if (WIFEXITED(status))
+    result.exit_code = WEXITSTATUS(status);
+  return result;
+}
+
+std::string kafka_tool(const std::string& tool, const std::string& args) {
+  return std::string{K2K_SOURCE_DIR} + "/tools/kafka-cluster tool " + tool + " " + args;
 }
 
 kafka::handle_ptr transactional_producer(const std::string& bootstrap, const std::string& id) {

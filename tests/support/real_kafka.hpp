@@ -125,6 +125,19 @@ int32_t leader_of(const std::string& bootstrap, const std::string& topic, int32_
 // "controller" is any broker under KRaft); throws when unknown.
 int32_t controller_of(const std::string& name);
 
+// What a command printed on stdout and how it exited (-1: not normally).
+struct command_result {
+  int exit_code = -1;
+  std::string out;
+};
+
+// Runs `line` with /bin/sh; its stderr goes to the test's.
+command_result run_command(const std::string& line);
+
+// The command line running Kafka's own command-line TOOL (`kafka-cluster tool`:
+// console-consumer, consumer-groups, ...) of the fixture's Kafka version with `args`.
+std::string kafka_tool(const std::string& tool, const std::string& args);
+
 // A transactional producer, initialised; throws on error.
 kafka::handle_ptr transactional_producer(const std::string& bootstrap, const std::string& id);
 

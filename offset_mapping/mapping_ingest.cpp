@@ -49,8 +49,11 @@ struct mapping_ingest::impl : kafka::rebalance_listener {
     }
   };
   std::map<source_key, routed, source_less> partitions;
-  std::vector<routed*> dirty;         // entries with a pending update
-  std::map<int32_t, int64_t> loading; // mapping partition -> end offset at assignment
+  std::vector<routed*> dirty; // entries with a pending update
+  // Mapping partition -> its end offset at assignment; unknown_end while that could not be
+  // read (its leader was down): learned again every second, never left waiting forever.
+  std::map<int32_t, int64_t> loading;
+  static constexpr int64_t unknown_end = INT64_MAX;
   int assigned = 0;
   uint64_t decoded_in_burst = 0; // added to the shared counter at each flush, not per record
   std::chrono::steady_clock::time_point next_progress{};
@@ -79,7 +82,7 @@ struct mapping_ingest::impl : kafka::rebalance_listener {
   void on_assign(rd_kafka_t* rk, rd_kafka_topic_partition_list_t* parts) override {
     for (int i = 0; i < parts->cnt; ++i) {
       auto mp = parts->elems[i].partition;
-      int64_t low = 0, high = INT64_MAX;
+      int64_t low = 0, high = unknown_end;
       if (auto wm = kafka::watermarks(rk, cfg.offset_mapping.topic, mp)) {
         std::tie(low, high) = *wm;
         // An explicit start needs no ListOffsets per partition: those queue on the broker
@@ -89,7 +92,8 @@ struct mapping_ingest::impl : kafka::rebalance_listener {
         parts->elems[i].offset = low;
       } else {
         parts->elems[i].offset = RD_KAFKA_OFFSET_BEGINNING;
-        spdlog::warn("offset-mapping: {}; mapping partition {} stays unready until read",
+        spdlog::warn("offset-mapping: {}; mapping partition {} stays unready until its end is "
+                     "known (read again every second)",
                      wm.error().message, mp);
       }
       if (high <= low)
@@ -165,14 +169,41 @@ struct mapping_ingest::impl : kafka::rebalance_listener {
       }
       ++decoded_in_burst;
     }
-    if (auto l = loading.find(mp); l != loading.end() && m.offset + 1 >= l->second) {
-      flush(); // the partition actors get every mapping before the registry says "ready"
-      caf::anon_send(registry, ready_atom::value, mp);
-      spdlog::info("offset-mapping: mapping partition {} read up to its end ({}): translating", mp,
-                   l->second);
-      loading.erase(l);
-      publish_progress();
+    if (auto l = loading.find(mp); l != loading.end() && m.offset + 1 >= l->second)
+      loaded(l);
+  }
+
+  void loaded(std::map<int32_t, int64_t>::iterator l) {
+    flush(); // the partition actors get every mapping before the registry says "ready"
+    caf::anon_send(registry, ready_atom::value, l->first);
+    spdlog::info("offset-mapping: mapping partition {} read up to its end ({}): translating",
+                 l->first, l->second);
+    loading.erase(l);
+    publish_progress();
+  }
+
+  // The ends that could not be read at assignment. A partition already read that far (or
+  // empty) is ready at once: no record may come to tell.
+  void learn_unknown_ends() {
+    for (auto l = loading.begin(); l != loading.end();) {
+      auto next = std::next(l);
+      if (l->second == unknown_end)
+        if (auto wm = kafka::watermarks(consumer.get(), cfg.offset_mapping.topic, l->first)) {
+          l->second = wm->second;
+          if (wm->second <= std::max(wm->first, position_of(l->first)))
+            loaded(l);
+        }
+      l = next;
     }
+  }
+
+  // The consumer's next offset in mapping partition mp (-1 when it has none yet).
+  int64_t position_of(int32_t mp) {
+    kafka::topic_partition_list_ptr parts{rd_kafka_topic_partition_list_new(1)};
+    rd_kafka_topic_partition_list_add(parts.get(), cfg.offset_mapping.topic.c_str(), mp);
+    if (rd_kafka_position(consumer.get(), parts.get()))
+      return -1;
+    return parts->elems[0].offset;
   }
 
   // Assignment, loading and lag gauges for /metrics and /health. The lag uses the
@@ -225,6 +256,7 @@ struct mapping_ingest::impl : kafka::rebalance_listener {
       flush();
       counters->notify_progress();
       if (auto now = std::chrono::steady_clock::now(); now >= next_progress) {
+        learn_unknown_ends();
         publish_progress();
         next_progress = now + std::chrono::seconds(1);
       }

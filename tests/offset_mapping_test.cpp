@@ -280,6 +280,36 @@ TEST_CASE("two workers split the mapping partitions, and when one stops the othe
   }
 }
 
+TEST_CASE("a mapping partition whose end cannot be read at assignment is read again and "
+          "then translated",
+          "[offset-mapping]") {
+  // On real brokers: the leader of a mapping partition was killed as a worker was assigned
+  // it. Its end stayed unknown and its groups were never translated again (found by the
+  // reliability suite on 3-broker clusters).
+  two_clusters c;
+  create_on_both(c, "orders", 1);
+  c.target.create_topic(mapping_topic, 1);
+  produce(c.source.bootstrap_servers(), "orders", 0, numbered_records(30));
+  auto cfg = pipeline(c, "[orders]",
+                      "offsetMapping: {partitions: 1}\n"
+                      "groups: {consumerGroups: [app], pollInterval: 250ms}\n");
+  {
+    running_worker replicator{cfg};
+    REQUIRE(replicator.wait_for_status([](const auto& s) { return s.records >= 30; }));
+  } // stopped: no mapping record arrives later to tell the service where the end is
+  commit(c.source.bootstrap_servers(), "app", {{{"orders", 0}, {12, ""}}});
+  // The service's first ListOffsets (the end of its mapping partition at assignment) fails,
+  // and so do the next few.
+  c.target.push_request_errors(
+      kafka::api_key::list_offsets,
+      std::vector<rd_kafka_resp_err_t>(4, RD_KAFKA_RESP_ERR_NOT_LEADER_FOR_PARTITION));
+  service_fixture om{cfg};
+  REQUIRE(om.wait_for([](const auto& n) { return n.commits_written >= 1; }, 30s));
+  CHECK(om.service->counters()->mapping_loading == 0);
+  CHECK(offsets(c.target.bootstrap_servers(), "app", 1).at({"orders", 0}).offset ==
+        ground_truth(c, "orders", 0, 12));
+}
+
 TEST_CASE("index retention: offsets in dropped runs translate to the first kept record",
           "[offset-mapping]") {
   two_clusters c;

@@ -3,7 +3,7 @@ BUILD ?= build
 JOBS  ?= $(shell nproc)
 CMAKE_FLAGS ?= -DCMAKE_BUILD_TYPE=RelWithDebInfo
 
-.PHONY: all deps configure build test test-broker-faults demo fuzz bench reliability clean
+.PHONY: all deps configure build test test-broker-faults demo fuzz bench reliability reliability-kafka clean
 
 all: build
 
@@ -44,6 +44,21 @@ reliability: build
 	@$(BUILD)/tests/k2k_reliability --k2k $(BUILD)/k2k --scenarios $(RELIABILITY_SCENARIOS) \
 	  --steps $(RELIABILITY_STEPS) --max-minutes $(RELIABILITY_MINUTES) \
 	  $(if $(RELIABILITY_SEED),--seed $(RELIABILITY_SEED))
+
+# The same on real Kafka: two 3-broker clusters started here (tools/kafka-cluster) and stopped
+# after; broker faults (leaders killed and paused, the controller killed, rolling restarts)
+# mixed with the process faults and scale-out.
+RELIABILITY_KAFKA_DIR ?= $(BUILD)/reliability-kafka
+reliability-kafka: build
+	@tools/kafka-cluster up --dir $(RELIABILITY_KAFKA_DIR)/source --name source --brokers 3
+	@tools/kafka-cluster up --dir $(RELIABILITY_KAFKA_DIR)/target --name target --brokers 3
+	@status=0; $(BUILD)/tests/k2k_reliability --k2k $(BUILD)/k2k --kafka-cluster tools/kafka-cluster \
+	  --real-source $(RELIABILITY_KAFKA_DIR)/source --real-target $(RELIABILITY_KAFKA_DIR)/target \
+	  --scenarios $(RELIABILITY_SCENARIOS) --steps $(RELIABILITY_STEPS) \
+	  --max-minutes $(RELIABILITY_MINUTES) $(if $(RELIABILITY_SEED),--seed $(RELIABILITY_SEED)) \
+	  || status=$$?; \
+	  tools/kafka-cluster down --dir $(RELIABILITY_KAFKA_DIR)/source; \
+	  tools/kafka-cluster down --dir $(RELIABILITY_KAFKA_DIR)/target; exit $$status
 
 # libFuzzer over tests/fuzz (clang): each target FUZZ_SECONDS (or FUZZ_LIMIT), starting from its checked-in
 # corpus; new interesting inputs land in $(FUZZ_BUILD)/corpus, crashes in $(FUZZ_BUILD).

@@ -6,6 +6,7 @@
 // is missing on target, no target commit ever moved backwards (watched the whole time), and every
 // translation is exact once quiet. Recovery times are printed (bench/, not asserted).
 #include "reliability/commit_watch.hpp"
+#include "reliability/progress_watch.hpp"
 #include "support/real_kafka.hpp"
 #include "support/replication_fixture.hpp"
 #include "support/service_fixture.hpp"
@@ -119,15 +120,20 @@ TEST_CASE("broker faults while replicating and translating: nothing lost, no com
   };
   std::pair<std::optional<std::chrono::milliseconds>, std::optional<std::chrono::milliseconds>>
       back;
+  // The longest stretch without progress, sampled every 100 ms from before the fault.
+  reliability::progress_watch replication_progress{
+      [&]() -> std::optional<int64_t> { return replicator.status().records; }};
+  reliability::progress_watch translation_progress{
+      [&]() -> std::optional<int64_t> { return om.service->counters()->commits_written.load(); }};
   auto fault_start = clock_type::now();
   if (fault == "kill -9 the leader on source" || fault == "kill -9 the leader on target") {
     auto cluster = fault == "kill -9 the leader on source" ? "source3" : "target3";
-    auto leader = leader_of(real_cluster(cluster), topic, 0);
+    auto leader = leader_of(cluster, topic, 0);
     cluster_command(cluster, "kill", leader);
     back = measure();
     cluster_command(cluster, "start", leader);
   } else if (fault == "pause the leader on target past the session timeouts") {
-    auto leader = leader_of(target, topic, 0);
+    auto leader = leader_of("target3", topic, 0);
     cluster_command("target3", "pause", leader);
     back = measure();
     // Frozen for 12 s in all: past the broker's session with the controller (9 s) and the
@@ -150,10 +156,15 @@ TEST_CASE("broker faults while replicating and translating: nothing lost, no com
   auto [replication_back, translation_back] = back;
   REQUIRE(replication_back);
   REQUIRE(translation_back);
-  std::printf("broker-fault recovery: %s: replication moving again after %lld ms, translation "
-              "after %lld ms (from the fault's start)\n",
-              fault.c_str(), static_cast<long long>(replication_back->count()),
-              static_cast<long long>(translation_back->count()));
+  auto healed = clock_type::now();
+  std::printf(
+      "broker-fault recovery: %s: replication moving again after %lld ms, translation "
+      "after %lld ms (from the fault's start); longest stall until healed: replication "
+      "%lld ms, translation %lld ms\n",
+      fault.c_str(), static_cast<long long>(replication_back->count()),
+      static_cast<long long>(translation_back->count()),
+      static_cast<long long>(replication_progress.longest_stall(fault_start, healed).count()),
+      static_cast<long long>(translation_progress.longest_stall(fault_start, healed).count()));
 
   // Quiet: no more records or commits; everything replicated, every translation settles.
   auto committed = apps.stop();

@@ -39,8 +39,8 @@ std::vector<std::string> unread_on_source(const std::string& source, const std::
 }
 
 // A tool's output lines "PARTITION VALUE" (the console consumer's "Partition:P<tab>VALUE"
-// too; the lines of notices it prints among them are left out), grouped by partition in the order it printed them: partitions interleave, each
-// partition's own order is what a consumer sees.
+// too; the lines of notices it prints among them are left out), grouped by partition in the order
+// it printed them: partitions interleave, each partition's own order is what a consumer sees.
 std::vector<std::string> by_partition(const std::string& out) {
   std::map<int, std::vector<std::string>> lines;
   std::istringstream in{out};

@@ -8,8 +8,11 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <array>
 #include <cerrno>
+#include <cstdio>
 #include <cstring>
+#include <memory>
 #include <stdexcept>
 
 extern char** environ;
@@ -114,6 +117,20 @@ void child_process::stop() {
 
 void child_process::resume() {
   ::kill(pid_, SIGCONT);
+}
+
+command_result run_command(const std::string& line) {
+  std::unique_ptr<FILE, decltype(&pclose)> pipe{popen(line.c_str(), "r"), &pclose};
+  if (!pipe)
+    throw std::runtime_error("cannot run: " + line);
+  command_result result;
+  std::array<char, 4096> chunk;
+  while (auto n = std::fread(chunk.data(), 1, chunk.size(), pipe.get()))
+    result.out.append(chunk.data(), n);
+  int status = pclose(pipe.release());
+  if (WIFEXITED(status))
+    result.exit_code = WEXITSTATUS(status);
+  return result;
 }
 
 } // namespace k2k::reliability

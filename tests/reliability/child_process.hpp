@@ -1,5 +1,6 @@
 // A k2k (or other) process started by the reliability runner: argv, extra environment,
 // stdout and stderr appended to a log file. Killed with SIGKILL when destroyed still running.
+// And a command run to its end for its output.
 #pragma once
 
 #include <sys/types.h>
@@ -36,5 +37,14 @@ private:
   pid_t pid_ = -1;
   std::optional<int> status_;
 };
+
+// What a command printed on stdout and how it exited (-1: not normally).
+struct command_result {
+  int exit_code = -1;
+  std::string out;
+};
+
+// Runs `line` with /bin/sh to its end; its stderr goes to this process's.
+command_result run_command(const std::string& line);
 
 } // namespace k2k::reliability

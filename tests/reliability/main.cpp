@@ -42,14 +42,33 @@ int main(int argc, char** argv) {
   app.add_option("--mode", o.mode, "at-least-once or exactly-once (default: from the seed)")
       ->check(CLI::IsMember({"at-least-once", "exactly-once"}));
   app.add_option("--work-dir", work_dir, "configs and process logs (default: a new temp dir)");
+  auto* source_opt =
+      app.add_option("--real-source", o.real_source_dir,
+                     "real Kafka instead of the mock: the --dir of a running tools/kafka-cluster "
+                     "source cluster")
+          ->check(CLI::ExistingDirectory);
+  auto* target_opt =
+      app.add_option("--real-target", o.real_target_dir, "... and of the target cluster")
+          ->check(CLI::ExistingDirectory);
+  auto* script_opt =
+      app.add_option("--kafka-cluster", o.kafka_cluster_script, "the tools/kafka-cluster script")
+          ->check(CLI::ExistingFile);
+  source_opt->needs(target_opt)->needs(script_opt);
+  target_opt->needs(source_opt);
   CLI11_PARSE(app, argc, argv);
   if (seed_opt->count() == 0)
     o.seed = std::random_device{}() % 1000000;
-  for (const auto& k : faults)
+  for (const auto& k : faults) {
     if (std::find(fault_kinds().begin(), fault_kinds().end(), k) == fault_kinds().end()) {
       std::fprintf(stderr, "--faults: unknown kind \"%s\"\n", k.c_str());
       return 2;
     }
+    if (!possible_on(o.real(), k)) {
+      std::fprintf(stderr, "--faults: \"%s\" needs %s clusters\n", k.c_str(),
+                   o.real() ? "mock" : "real (--real-source, --real-target)");
+      return 2;
+    }
+  }
   o.faults = {faults.begin(), faults.end()};
   o.guard = guard == "enabled";
   o.step_duration = std::chrono::milliseconds(static_cast<int64_t>(step_seconds * 1000));
@@ -72,10 +91,17 @@ int main(int argc, char** argv) {
     s.work_dir = work_dir + "/seed-" + std::to_string(s.seed);
     std::filesystem::create_directories(s.work_dir);
     spdlog::info("reliability: scenario {} seed {} (logs in {})", i + 1, s.seed, s.work_dir);
-    results.push_back(run_scenario(s));
+    try {
+      results.push_back(run_scenario(s));
+    } catch (const std::exception& e) { // the clusters' own trouble, not a finding about k2k
+      std::fprintf(stderr, "k2k_reliability: scenario seed %llu could not run: %s\n",
+                   static_cast<unsigned long long>(s.seed), e.what());
+      return 2;
+    }
   }
 
   std::map<std::string, int> faults_total;
+  std::map<std::string, fault_stalls> stalls_total;
   std::map<std::string, invariant_tally> invariants_total;
   size_t violations = 0;
   std::printf("\n%-9s %-8s %-14s %5s %6s %14s %15s %10s\n", "scenario", "seed", "mode", "steps",
@@ -87,6 +113,12 @@ int main(int argc, char** argv) {
       faults_total[k] += c;
       n += c;
     }
+    for (const auto& [k, st] : r.stalls) {
+      auto& total = stalls_total[k];
+      total.steps += st.steps;
+      total.replication = std::max(total.replication, st.replication);
+      total.translation = std::max(total.translation, st.translation);
+    }
     for (const auto& [k, t] : r.invariants) {
       invariants_total[k].checks += t.checks;
       invariants_total[k].violations += t.violations;
@@ -97,9 +129,20 @@ int main(int argc, char** argv) {
                 static_cast<long long>(r.source_records), r.target_commit_changes,
                 r.violations.size());
   }
-  std::printf("\n%-44s %8s\n", "faults injected", "count");
-  for (const auto& k : fault_kinds())
-    std::printf("%-44s %8d\n", k.c_str(), faults_total[k]);
+  // Per kind: how often, and the longest stall of replication and of translation in the steps
+  // it was injected in (from the step's start until both moved again after the revert).
+  std::printf("\n%-44s %6s %14s %14s\n", "faults injected", "count", "replication", "translation");
+  std::printf("%-44s %6s %14s %14s\n", "", "", "longest stall", "longest stall");
+  for (const auto& k : fault_kinds()) {
+    if (!possible_on(o.real(), k))
+      continue;
+    const auto& st = stalls_total[k];
+    auto ms = [&](std::chrono::milliseconds d) {
+      return st.steps ? fmt::format("{:.1f} s", d.count() / 1000.0) : std::string{"-"};
+    };
+    std::printf("%-44s %6d %14s %14s\n", k.c_str(), faults_total[k], ms(st.replication).c_str(),
+                ms(st.translation).c_str());
+  }
   std::printf("\n%-58s %8s %10s\n", "invariant", "checks", "violations");
   for (const auto* k : {invariant::on_target, invariant::mappings, invariant::no_duplicates,
                         invariant::monotonic, invariant::ground_truth, invariant::services}) {
@@ -127,6 +170,9 @@ int main(int argc, char** argv) {
     replay += " --faults '" + k + "'";
   if (!o.mode.empty())
     replay += " --mode " + o.mode;
+  if (o.real())
+    replay += " --kafka-cluster " + o.kafka_cluster_script + " --real-source " + o.real_source_dir +
+              " --real-target " + o.real_target_dir;
   std::printf("\n%zu violations (logs in %s)\n", violations, work_dir.c_str());
   for (const auto& r : results)
     if (r.violated())

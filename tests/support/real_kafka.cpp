@@ -6,21 +6,19 @@
 #include "kafka/group_offsets.hpp"
 #include "kafka/headers.hpp"
 #include "kafka/partition_reader.hpp"
+#include "reliability/kafka_cluster_control.hpp"
 #include "support/replication_fixture.hpp"
 #include "support/service_fixture.hpp"
 
 #include <catch2/catch.hpp>
 
-#include <array>
 #include <atomic>
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
-#include <fstream>
 #include <random>
 #include <set>
 #include <stdexcept>
-#include <sys/wait.h>
 #include <thread>
 
 namespace k2k::test {
@@ -40,23 +38,18 @@ std::string cluster_dir(const std::string& name) {
   return std::string{dir} + "/" + name;
 }
 
-// The command line of tools/kafka-cluster COMMAND for cluster NAME.
-std::string cluster_tool(const std::string& command, const std::string& name) {
-  return std::string{K2K_SOURCE_DIR} + "/tools/kafka-cluster " + command + " --dir " +
-         cluster_dir(name);
+reliability::kafka_cluster_control cluster_control(const std::string& name) {
+  try {
+    return {std::string{K2K_SOURCE_DIR} + "/tools/kafka-cluster", cluster_dir(name)};
+  } catch (const std::runtime_error& e) {
+    throw std::runtime_error(std::string{e.what()} + ": did the kafka." + name +
+                             ".up fixture fail?");
+  }
 }
 
 } // namespace
 
-std::string real_cluster(const std::string& name) {
-  auto path = cluster_dir(name) + "/env";
-  std::ifstream in{path};
-  std::string line;
-  if (!std::getline(in, line) || line.find('=') == std::string::npos)
-    throw std::runtime_error("no running cluster " + name + " (" + path +
-                             " missing): did the kafka." + name + ".up fixture fail?");
-  return line.substr(line.find('=') + 1);
-}
+std::string real_cluster(const std::string& name) { return cluster_control(name).bootstrap(); }
 
 std::string unique_name(const std::string& prefix) {
   static std::atomic<int> n{0};
@@ -296,41 +289,15 @@ void steady_source::run() {
 }
 
 void cluster_command(const std::string& name, const std::string& command, int32_t node) {
-  auto line = cluster_tool(command, name) + " --node " + std::to_string(node);
-  if (std::system(line.c_str()) != 0)
-    throw std::runtime_error("failed: " + line);
+  cluster_control(name).command(command, node);
 }
 
-int32_t leader_of(const std::string& bootstrap, const std::string& topic, int32_t partition) {
-  auto admin = kafka::make_admin_client({{"bootstrap.servers", bootstrap}});
-  auto leaders = kafka::learn_topic(admin.get(), topic, 10s).value_or_throw();
-  if (partition >= static_cast<int32_t>(leaders.size()) ||
-      leaders[static_cast<size_t>(partition)] < 0)
-    throw std::runtime_error("no leader for " + kafka::describe(topic, partition));
-  return leaders[static_cast<size_t>(partition)];
+int32_t leader_of(const std::string& name, const std::string& topic, int32_t partition) {
+  return cluster_control(name).leader_of(topic, partition);
 }
 
 int32_t controller_of(const std::string& name) {
-  auto line = cluster_tool("controller", name);
-  auto result = run_command(line);
-  int id = -1;
-  if (result.exit_code != 0 || std::sscanf(result.out.c_str(), "%d", &id) != 1 || id < 0)
-    throw std::runtime_error("failed: " + line);
-  return id;
-}
-
-command_result run_command(const std::string& line) {
-  std::unique_ptr<FILE, decltype(&pclose)> pipe{popen(line.c_str(), "r"), &pclose};
-  if (!pipe)
-    throw std::runtime_error("cannot run: " + line);
-  command_result result;
-  std::array<char, 4096> chunk;
-  while (auto n = std::fread(chunk.data(), 1, chunk.size(), pipe.get()))
-    result.out.append(chunk.data(), n);
-  int status = pclose(pipe.release());
-  if (WIFEXITED(status))
-    result.exit_code = WEXITSTATUS(status);
-  return result;
+  return cluster_control(name).controller();
 }
 
 std::string kafka_tool(const std::string& tool, const std::string& args) {

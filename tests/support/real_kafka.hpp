@@ -5,6 +5,7 @@
 
 #include "config/config.hpp"
 #include "kafka/handles.hpp"
+#include "reliability/child_process.hpp"
 #include "support/replication_fixture.hpp"
 
 #include <atomic>
@@ -117,22 +118,16 @@ private:
 // pause, resume); throws when it fails.
 void cluster_command(const std::string& name, const std::string& command, int32_t node);
 
-// The node id leading topic[partition] (as kafka-cluster's --node takes it); throws when
-// metadata cannot be read.
-int32_t leader_of(const std::string& bootstrap, const std::string& topic, int32_t partition);
+// The node id leading topic[partition] on cluster NAME (as kafka-cluster's --node takes it); throws
+// when metadata cannot be read.
+int32_t leader_of(const std::string& name, const std::string& topic, int32_t partition);
 
 // The node id of cluster NAME's active controller (the KRaft quorum leader: metadata's
 // "controller" is any broker under KRaft); throws when unknown.
 int32_t controller_of(const std::string& name);
 
-// What a command printed on stdout and how it exited (-1: not normally).
-struct command_result {
-  int exit_code = -1;
-  std::string out;
-};
-
-// Runs `line` with /bin/sh; its stderr goes to the test's.
-command_result run_command(const std::string& line);
+using reliability::command_result;
+using reliability::run_command;
 
 // The command line running Kafka's own command-line TOOL (`kafka-cluster tool`:
 // console-consumer, consumer-groups, ...) of the fixture's Kafka version with `args`.

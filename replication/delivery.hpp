@@ -15,6 +15,7 @@
 #include "replication/partition_state.hpp"
 #include "replication/source_consumer.hpp"
 
+#include <algorithm>
 #include <atomic>
 #include <chrono>
 #include <functional>
@@ -23,6 +24,13 @@
 #include <vector>
 
 namespace k2k::replication {
+
+// What is left of a deadline, as librdkafka's int milliseconds (0 once it passed).
+inline int ms_left(std::chrono::steady_clock::time_point deadline) {
+  auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
+      deadline - std::chrono::steady_clock::now());
+  return static_cast<int>(std::max<int64_t>(0, left.count()));
+}
 
 enum class stop_request : uint8_t {
   none,

@@ -9,11 +9,22 @@
 
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
+#include <optional>
+
 namespace k2k::replication {
 
 namespace {
 
 using clock = std::chrono::steady_clock;
+
+// The producer was fenced: a newer producer of the same transactional id (another worker
+// that owns the partition now) exists.
+bool fenced(const rd_kafka_error_t* err) {
+  auto code = rd_kafka_error_code(err);
+  return code == RD_KAFKA_RESP_ERR__FENCED || code == RD_KAFKA_RESP_ERR_PRODUCER_FENCED ||
+         code == RD_KAFKA_RESP_ERR_INVALID_PRODUCER_EPOCH;
+}
 
 error_info txn_error(const std::string& what, const partition_state& s,
                      const rd_kafka_error_t* err) {
@@ -67,8 +78,11 @@ public:
   void wait_for_room() override {} // commits free room; settle() runs next
 
   std::optional<error_info> drain(const std::vector<partition_state*>& states,
-                                  std::chrono::milliseconds) override {
-    return commit_transactions(states);
+                                  std::chrono::milliseconds timeout) override {
+    drain_deadline_ = giving_up_until().value_or(clock::now() + timeout);
+    auto e = commit_transactions(states);
+    drain_deadline_.reset();
+    return e;
   }
 
   void close(partition_state& s) override { s.txn_producer.reset(); }
@@ -96,6 +110,24 @@ private:
   }
 
   int timeout_ms() const { return static_cast<int>(ctx_.cfg.replicator.shutdown_timeout.count()); }
+  // Giving partitions up (a graceful stop, a revoke's drain): one deadline that every step
+  // shares, so that a target that does not answer costs the shutdown timeout once, not once
+  // per partition and step; a transaction still open then is left to the next owner.
+  std::optional<clock::time_point> giving_up_until() {
+    if (drain_deadline_)
+      return drain_deadline_;
+    if (ctx_.stop.load() != stop_request::graceful)
+      return std::nullopt;
+    if (!stop_deadline_)
+      stop_deadline_ = clock::now() + ctx_.cfg.replicator.shutdown_timeout;
+    return stop_deadline_;
+  }
+  // How long a step may still take: what is left while giving up, else the shutdown timeout.
+  clock::time_point step_deadline() {
+    return giving_up_until().value_or(clock::now() + ctx_.cfg.replicator.shutdown_timeout);
+  }
+  int step_timeout_ms() { return ms_left(step_deadline()); }
+  bool bounded() { return giving_up_until() || crashing(); }
   bool crashing() const { return ctx_.stop.load() == stop_request::crash; }
 
   std::optional<error_info> commit_transactions(const std::vector<partition_state*>& states) {
@@ -136,9 +168,8 @@ private:
   // lost record into a failed report); a stopping worker waits its shutdown timeout.
   void await_delivery_reports(partition_state& s) {
     auto* p = s.txn_producer.get();
-    auto deadline = clock::now() + ctx_.cfg.replicator.shutdown_timeout;
-    while (rd_kafka_outq_len(p) > 0 && !crashing() &&
-           (ctx_.stop.load() == stop_request::none || clock::now() < deadline)) {
+    auto deadline = step_deadline();
+    while (rd_kafka_outq_len(p) > 0 && !crashing() && (!bounded() || clock::now() < deadline)) {
       rd_kafka_flush(p, 100);
       ctx_.refresh_status();
     }
@@ -163,13 +194,13 @@ private:
   // turns it into an abortable error once transaction.timeout.ms has passed; a stopping
   // worker retries only for its shutdown timeout.
   kafka::error_ptr end_transaction(partition_state& s) {
-    auto retry_until = clock::now() + ctx_.cfg.replicator.shutdown_timeout;
+    auto retry_until = step_deadline();
     kafka::error_ptr err;
     for (int attempt = 1;; ++attempt) {
-      err.reset(rd_kafka_commit_transaction(s.txn_producer.get(), timeout_ms()));
-      auto stop = ctx_.stop.load();
-      if (!err || !rd_kafka_error_is_retriable(err.get()) || stop == stop_request::crash ||
-          (stop == stop_request::graceful && clock::now() >= retry_until))
+      err.reset(rd_kafka_commit_transaction(
+          s.txn_producer.get(), bounded() ? std::max(1, step_timeout_ms()) : timeout_ms()));
+      if (!err || !rd_kafka_error_is_retriable(err.get()) || crashing() ||
+          (bounded() && clock::now() >= retry_until))
         return err;
       spdlog::warn("replicate: committing the transaction of {} (attempt {}): {}: retrying",
                    kafka::describe(s.topic, s.partition), attempt,
@@ -189,11 +220,28 @@ private:
   // `err`: why the commit failed (nullptr: a record was not delivered).
   std::optional<error_info> abort_transaction_and_rewind(partition_state& s,
                                                          const rd_kafka_error_t* err) {
+    bool giving_up = giving_up_until().has_value();
+    if (giving_up && step_timeout_ms() == 0)
+      return leave_open(s, "no time left to abort it");
     spdlog::warn("replicate: aborting the transaction of {} (source offsets {}..{}): {}",
                  kafka::describe(s.topic, s.partition), s.batch_first, s.next_offset - 1,
                  err ? rd_kafka_error_string(err) : "a record was not delivered");
-    if (kafka::error_ptr abort_err{rd_kafka_abort_transaction(s.txn_producer.get(), timeout_ms())})
-      return txn_error("cannot abort the transaction of", s, abort_err.get());
+    if (kafka::error_ptr abort_err{rd_kafka_abort_transaction(
+            s.txn_producer.get(), giving_up ? step_timeout_ms() : timeout_ms())}) {
+      if (giving_up)
+        return leave_open(s, rd_kafka_error_string(abort_err.get()));
+      if (fenced(abort_err.get())) // another worker owns the partition now: stop
+        return txn_error("cannot abort the transaction of", s, abort_err.get());
+      // This producer cannot go on (seen on real Kafka after the coordinator was frozen past
+      // transaction.timeout.ms and aborted the transaction itself): a new one takes over, its
+      // init_transactions aborting whatever is still open under the id.
+      spdlog::warn("replicate: cannot abort the transaction of {}: {}; starting a new "
+                   "transactional producer for it",
+                   kafka::describe(s.topic, s.partition), rd_kafka_error_string(abort_err.get()));
+      close(s);
+      if (auto e = open(s))
+        return e;
+    }
     ++ctx_.counters.aborted_transactions;
     auto first = s.batch_first;
     s.reset();
@@ -201,7 +249,20 @@ private:
     return std::nullopt;
   }
 
+  // The partition is given up with its transaction still open (the target did not answer in
+  // time): nothing of it becomes visible, and the partition's next owner aborts it when its
+  // init_transactions fences this producer; it resumes from the last committed mapping.
+  std::optional<error_info> leave_open(partition_state& s, const std::string& why) {
+    spdlog::warn("replicate: leaving the transaction of {} (source offsets {}..{}) open: {}; "
+                 "the partition's next owner aborts it",
+                 kafka::describe(s.topic, s.partition), s.batch_first, s.next_offset - 1, why);
+    s.reset();
+    return std::nullopt;
+  }
+
   delivery_context ctx_;
+  std::optional<clock::time_point> drain_deadline_; // while draining
+  std::optional<clock::time_point> stop_deadline_;  // from the first step after a graceful stop
 };
 
 } // namespace

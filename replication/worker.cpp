@@ -206,6 +206,8 @@ struct replication_worker::impl {
 
   void shutdown() {
     bool crash = stop.load() == stop_request::crash;
+    const auto shutdown_deadline =
+        std::chrono::steady_clock::now() + cfg.replicator.shutdown_timeout;
     status.publish(phase::stopping);
     if (crash) {
       // Like a crash: whatever is in flight never gets a mapping.
@@ -221,9 +223,8 @@ struct replication_worker::impl {
     }
     // Close while `this` is alive: the revoke callback runs inside.
     rd_kafka_consumer_close(clients.consumer.get());
-    if (!crash)
-      rd_kafka_flush(clients.producer.get(),
-                     static_cast<int>(cfg.replicator.shutdown_timeout.count()));
+    if (!crash) // what the drain left (mappings in flight), within the same shutdown timeout
+      rd_kafka_flush(clients.producer.get(), ms_left(shutdown_deadline));
     rd_kafka_poll(clients.producer.get(), 0);
     status.publish(fatal ? phase::failed : phase::stopped);
     spdlog::info("replicate: stopped after {} records and {} mappings", counters.records.load(),

@@ -409,6 +409,31 @@ TEST_CASE("exactly-once: a failed batch is aborted and replayed from its first r
   }
 }
 
+TEST_CASE("exactly-once: an abort the coordinator refuses gets a new producer and the batch "
+          "is replayed",
+          "[replicator][exactly-once][faults]") {
+  // Seen on real Kafka: after the target's coordinator was frozen past the transaction
+  // timeout, the abort failed (INVALID_TXN_STATE) and the worker stopped with an error.
+  two_clusters c;
+  create_on_both(c, "orders", 1);
+  c.target.create_topic(mapping_topic, 1);
+  produce(c.source.bootstrap_servers(), "orders", 0, numbered_records(60));
+  c.target.push_request_errors(
+      kafka::api_key::produce,
+      {RD_KAFKA_RESP_ERR_NO_ERROR, RD_KAFKA_RESP_ERR_TOPIC_AUTHORIZATION_FAILED});
+  c.target.push_request_errors(kafka::api_key::end_txn, {RD_KAFKA_RESP_ERR_INVALID_TXN_STATE});
+  auto cfg =
+      pipeline(c, "[orders]", "features: {exactlyOnce: enabled}\noffsetMapping: {partitions: 1}\n");
+  cfg.target.kafka.producer["batch.num.messages"] = "10";
+  cfg.target.kafka.producer["linger.ms"] = "0";
+  running_worker worker{cfg};
+  auto view =
+      read_mappings(c.target.bootstrap_servers(), mapping_topic, 1, covers({{"orders/0", 60}}));
+  worker.stop();
+  CHECK_FALSE(worker.result());
+  CHECK(check_mapped_partition(c, view, "orders", 0, 60).size() == 60);
+}
+
 TEST_CASE("exactly-once: a commit that outlasts its call is resumed and not aborted",
           "[replicator][exactly-once]") {
   two_clusters c;
@@ -437,6 +462,41 @@ TEST_CASE("exactly-once: a commit that outlasts its call is resumed and not abor
   CHECK(st.aborted_transactions == 0);
   CHECK(check_mapped_partition(c, view, "orders", 0, 60).size() == 60);
   CHECK(high_watermark(c.target.bootstrap_servers(), "orders", 0) == 60); // nothing twice
+}
+
+TEST_CASE("exactly-once: a graceful stop while the target does not answer leaves the open "
+          "transaction to the partition's next owner",
+          "[replicator][exactly-once][faults]") {
+  // Found on real brokers (the reliability suite): a SIGTERM while the target was frozen
+  // waited the shutdown timeout for the batch, then as long again for an abort that could not
+  // reach the coordinator, and stopped with an error.
+  two_clusters c;
+  create_on_both(c, "orders", 1);
+  c.target.create_topic(mapping_topic, 1);
+  auto cfg =
+      pipeline(c, "[orders]", "features: {exactlyOnce: enabled}\noffsetMapping: {partitions: 1}\n");
+  cfg.replicator.shutdown_timeout = std::chrono::milliseconds{1000};
+  {
+    running_worker worker{cfg};
+    produce(c.source.bootstrap_servers(), "orders", 0, numbered_records(30));
+    REQUIRE(worker.wait_for_status([](const auto& s) { return s.records == 30; }));
+    // Every answer of the target now takes 4 s: the next batch's transaction is open on the
+    // coordinator and its records in flight when the stop comes.
+    for (int32_t b = 1; b <= 3; ++b)
+      c.target.set_rtt(b, 4000);
+    produce(c.source.bootstrap_servers(), "orders", 0, numbered_records(30, 30));
+    REQUIRE(worker.wait_for_status([](const auto& s) { return s.in_flight > 0; }));
+    worker.stop();
+    // Stopped as asked: nothing of the open batch became visible, nothing is lost.
+    CHECK_FALSE(worker.result());
+  }
+  for (int32_t b = 1; b <= 3; ++b)
+    c.target.set_rtt(b, 0);
+  running_worker next_owner{cfg}; // resumes at the last committed mapping
+  auto view =
+      read_mappings(c.target.bootstrap_servers(), mapping_topic, 1, covers({{"orders/0", 60}}));
+  next_owner.stop();
+  CHECK(check_mapped_partition(c, view, "orders", 0, 60).size() == 60);
 }
 
 TEST_CASE("another writer interleaving on the target partition leaves the mappings exact",

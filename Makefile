@@ -3,7 +3,7 @@ BUILD ?= build
 JOBS  ?= $(shell nproc)
 CMAKE_FLAGS ?= -DCMAKE_BUILD_TYPE=RelWithDebInfo
 
-.PHONY: all deps configure build test test-broker-faults demo fuzz bench reliability reliability-kafka clean
+.PHONY: all deps configure build test test-broker-faults demo fuzz bench bench-workers reliability reliability-kafka clean
 
 all: build
 
@@ -34,6 +34,12 @@ bench: build
 	@tools/install-deps.sh gnuplot-nox
 	@tools/bench-report.sh $(BUILD)
 
+# Replication throughput and CPU with 1, 2 and 3 replicator workers on real Kafka (its section
+# of bench/REPORT.md and bench/workers.png); `make bench` runs it too.
+bench-workers: build
+	@tools/install-deps.sh gnuplot-nox
+	@tools/bench-workers-report.sh $(BUILD)
+
 # Seeded fault-injection scenarios over the real processes (docs/reliability.md): a new random
 # seed each run unless RELIABILITY_SEED is given; every scenario's seed is printed for replay.
 RELIABILITY_SCENARIOS ?= 8
@@ -47,18 +53,13 @@ reliability: build
 
 # The same on real Kafka: two 3-broker clusters started here (tools/kafka-cluster) and stopped
 # after; broker faults (leaders killed and paused, the controller killed, rolling restarts)
-# mixed with the process faults and scale-out.
+# mixed with the process faults and scale-out. With no violation its summary becomes a section
+# of bench/REPORT.md.
 RELIABILITY_KAFKA_DIR ?= $(BUILD)/reliability-kafka
 reliability-kafka: build
-	@tools/kafka-cluster up --dir $(RELIABILITY_KAFKA_DIR)/source --name source --brokers 3
-	@tools/kafka-cluster up --dir $(RELIABILITY_KAFKA_DIR)/target --name target --brokers 3
-	@status=0; $(BUILD)/tests/k2k_reliability --k2k $(BUILD)/k2k --kafka-cluster tools/kafka-cluster \
-	  --real-source $(RELIABILITY_KAFKA_DIR)/source --real-target $(RELIABILITY_KAFKA_DIR)/target \
-	  --scenarios $(RELIABILITY_SCENARIOS) --steps $(RELIABILITY_STEPS) \
-	  --max-minutes $(RELIABILITY_MINUTES) $(if $(RELIABILITY_SEED),--seed $(RELIABILITY_SEED)) \
-	  || status=$$?; \
-	  tools/kafka-cluster down --dir $(RELIABILITY_KAFKA_DIR)/source; \
-	  tools/kafka-cluster down --dir $(RELIABILITY_KAFKA_DIR)/target; exit $$status
+	@tools/reliability-kafka.sh $(BUILD) $(RELIABILITY_KAFKA_DIR) --scenarios $(RELIABILITY_SCENARIOS) \
+	  --steps $(RELIABILITY_STEPS) --max-minutes $(RELIABILITY_MINUTES) \
+	  $(if $(RELIABILITY_SEED),--seed $(RELIABILITY_SEED))
 
 # libFuzzer over tests/fuzz (clang): each target FUZZ_SECONDS (or FUZZ_LIMIT), starting from its checked-in
 # corpus; new interesting inputs land in $(FUZZ_BUILD)/corpus, crashes in $(FUZZ_BUILD).

@@ -126,6 +126,12 @@ plot "$data/scaling.dat" using (\$1-0.24):2 with boxes title "(0) plain threads,
 GNUPLOT
 
 log "writing $out/REPORT.md"
+# Sections measured on real Kafka by other commands (tools/report-section.sh) are kept.
+sections=$(python3 -c '
+import re, sys
+text = open(sys.argv[1]).read() if len(sys.argv) > 1 else ""
+print("\n\n".join(m.group(0) for m in re.finditer(r"<!-- ([a-z-]+):begin -->.*?<!-- \1:end -->", text, re.S)))
+' "$out/REPORT.md" 2>/dev/null || true)
 {
   echo "# Benchmark report"
   echo
@@ -204,5 +210,11 @@ log "writing $out/REPORT.md"
   echo '```'
   cat "$data/migrate.txt"
   echo '```'
+  if [ -n "$sections" ]; then
+    echo
+    echo "$sections"
+  fi
 } >"$out/REPORT.md"
+log "replicator workers on real Kafka (bench/workers.sh, a few minutes)"
+tools/bench-workers-report.sh "$build"
 log "done: $out/REPORT.md and $out/*.png"

@@ -178,7 +178,8 @@ bool log_contains(const std::string& path, const std::string& text) {
 }
 
 // Follows the replicators' logs for the transactions that never committed: those a
-// replicator aborted ("aborting the transaction of orders[P] (source offsets A..B)") and,
+// replicator aborted ("aborting the transaction of orders[P] (source offsets A..B)") or left
+// open at a stop ("leaving the transaction of orders[P] (source offsets A..B) open") and,
 // after a kill -9, the one its partition's next owner aborted when it resumed from the
 // checkpoint ("orders[P] resumes at C (mapping checkpoint)": at most one batch from C).
 class uncommitted_transactions {
@@ -186,7 +187,7 @@ public:
   uncommitted_transactions(const std::string& work_dir, const std::string& topic,
                            int64_t batch_size)
       : work_dir_(work_dir), batch_size_(batch_size),
-        aborted_(R"(aborting the transaction of )" + topic +
+        aborted_(R"((?:aborting|leaving) the transaction of )" + topic +
                  R"(\[(\d+)\] \(source offsets (\d+)\.\.(-?\d+)\))"),
         resumed_(topic + R"(\[(\d+)\] resumes at (\d+) \(mapping checkpoint\))") {}
 
@@ -459,7 +460,7 @@ scenario_result run_scenario(const scenario_options& o) {
     std::vector<std::function<void()>> reverts;
     std::set<std::pair<kafka::mock_cluster*, int32_t>> down;
     std::set<size_t> restarted;
-    bool broker_fault = false; // at most one real broker fault per step
+    std::function<void()> broker_fault; // at most one real broker fault per step, injected last
     std::map<std::string, int> step_faults;
     auto hold = o.step_duration;
     const auto step_start = clock::now();
@@ -605,23 +606,27 @@ scenario_result run_scenario(const scenario_options& o) {
         auto status = f.replicators[i]->terminate(40s);
         if (status != 0)
           report({invariant::services,
-                  "replicator " + std::to_string(i) + " did not stop cleanly on SIGTERM"});
+                  "replicator " + std::to_string(i) + " did not stop cleanly on SIGTERM (status " +
+                      (status ? std::to_string(*status) : "none: killed after 40 s") + ")"});
         hold = std::max<std::chrono::milliseconds>(hold, 6s); // its partitions work elsewhere
         reverts.push_back([&f, i] { f.start_replicator(i); });
       } else if (broker_fault_on_real(kind)) {
         injected = !broker_fault;
         if (!injected)
           continue;
-        broker_fault = true;
-        auto& cluster = kind == fault::kill_source_leader ? *real_source : *real_target;
-        if (kind == fault::rolling_restart) {
-          auto& c = rng() % 2 ? *real_source : *real_target;
-          for (int32_t node = 1; node <= c.brokers(); ++node) {
-            c.command("stop", node);  // SIGTERM: a controlled shutdown
-            c.command("start", node); // back once every broker serves metadata
+        // Injected after the step's other faults, so that the broker is down or frozen for
+        // the step's hold, not also while a zombie starts or a worker stops.
+        broker_fault = [&, kind, draw = rng(),
+                        partition = static_cast<int32_t>(rng() % partitions)] {
+          auto& cluster = kind == fault::kill_source_leader ? *real_source : *real_target;
+          if (kind == fault::rolling_restart) {
+            auto& c = draw % 2 ? *real_source : *real_target;
+            for (int32_t node = 1; node <= c.brokers(); ++node) {
+              c.command("stop", node);  // SIGTERM: a controlled shutdown
+              c.command("start", node); // back once every broker serves metadata
+            }
+            return;
           }
-        } else {
-          auto partition = static_cast<int32_t>(rng() % partitions);
           auto node = kind == fault::kill_target_controller ? cluster.controller()
                                                             : cluster.leader_of(n.topic, partition);
           bool pause = kind == fault::pause_target_leader;
@@ -630,7 +635,7 @@ scenario_result run_scenario(const scenario_options& o) {
             hold = std::max<std::chrono::milliseconds>(hold, 12s);
           reverts.push_back(
               [&cluster, node, pause] { cluster.command(pause ? "resume" : "start", node); });
-        }
+        };
       } else if (kind == fault::rebalance) {
         injected = !extra;
         if (!injected)
@@ -649,6 +654,8 @@ scenario_result run_scenario(const scenario_options& o) {
         applied += (applied.empty() ? "" : ", ") + kind;
       }
     }
+    if (broker_fault)
+      broker_fault();
     spdlog::info("reliability seed {} {}: {}", o.seed, step_label, applied);
     // The faults last this long: a duration of the scenario, not a wait for an event.
     std::this_thread::sleep_until(clock::now() + hold);

@@ -50,8 +50,8 @@ struct mapping_ingest::impl : kafka::rebalance_listener {
   };
   std::map<source_key, routed, source_less> partitions;
   std::vector<routed*> dirty; // entries with a pending update
-  // Mapping partition -> its end offset at assignment; unknown_end while that could not be
-  // read (its leader was down): learned again every second, never left waiting forever.
+  // Mapping partition -> its end offset at assignment (unknown_end when that could not be
+  // read: its leader was down). Ready at that offset, or at the end-of-partition event.
   std::map<int32_t, int64_t> loading;
   static constexpr int64_t unknown_end = INT64_MAX;
   int assigned = 0;
@@ -66,6 +66,9 @@ struct mapping_ingest::impl : kafka::rebalance_listener {
     props["enable.auto.commit"] = "false";
     props["isolation.level"] = "read_committed"; // mappings of aborted transactions don't count
     props["auto.offset.reset"] = "earliest";     // every mapping still held is read
+    // The end of a partition's committed mappings: with transactions (exactly-once) a mapping
+    // partition ends with a commit marker, no record to arrive at its end offset.
+    props["enable.partition.eof"] = "true";
     // A starting worker reads its mapping partitions to their ends before translating.
     props.emplace("queued.min.messages", kafka::backlog_queued_min_messages); // unless set
     consumer = kafka::make_consumer(props, this);
@@ -92,8 +95,8 @@ struct mapping_ingest::impl : kafka::rebalance_listener {
         parts->elems[i].offset = low;
       } else {
         parts->elems[i].offset = RD_KAFKA_OFFSET_BEGINNING;
-        spdlog::warn("offset-mapping: {}; mapping partition {} stays unready until its end is "
-                     "known (read again every second)",
+        spdlog::warn("offset-mapping: {}; mapping partition {} stays unready until it is read "
+                     "to its end",
                      wm.error().message, mp);
       }
       if (high <= low)
@@ -182,30 +185,6 @@ struct mapping_ingest::impl : kafka::rebalance_listener {
     publish_progress();
   }
 
-  // The ends that could not be read at assignment. A partition already read that far (or
-  // empty) is ready at once: no record may come to tell.
-  void learn_unknown_ends() {
-    for (auto l = loading.begin(); l != loading.end();) {
-      auto next = std::next(l);
-      if (l->second == unknown_end)
-        if (auto wm = kafka::watermarks(consumer.get(), cfg.offset_mapping.topic, l->first)) {
-          l->second = wm->second;
-          if (wm->second <= std::max(wm->first, position_of(l->first)))
-            loaded(l);
-        }
-      l = next;
-    }
-  }
-
-  // The consumer's next offset in mapping partition mp (-1 when it has none yet).
-  int64_t position_of(int32_t mp) {
-    kafka::topic_partition_list_ptr parts{rd_kafka_topic_partition_list_new(1)};
-    rd_kafka_topic_partition_list_add(parts.get(), cfg.offset_mapping.topic.c_str(), mp);
-    if (rd_kafka_position(consumer.get(), parts.get()))
-      return -1;
-    return parts->elems[0].offset;
-  }
-
   // Assignment, loading and lag gauges for /metrics and /health. The lag uses the
   // watermarks librdkafka caches from fetch responses (no request).
   void publish_progress() {
@@ -246,9 +225,13 @@ struct mapping_ingest::impl : kafka::rebalance_listener {
         kafka::message_ptr m{rd_kafka_consumer_poll(consumer.get(), i == 0 ? 100 : 0)};
         if (!m)
           break;
+        if (m->err == RD_KAFKA_RESP_ERR__PARTITION_EOF) {
+          if (auto l = loading.find(m->partition); l != loading.end())
+            loaded(l); // every committed mapping before the end was read
+          continue;
+        }
         if (m->err) {
-          if (m->err != RD_KAFKA_RESP_ERR__PARTITION_EOF)
-            spdlog::warn("offset-mapping: mapping topic: {}", rd_kafka_message_errstr(m.get()));
+          spdlog::warn("offset-mapping: mapping topic: {}", rd_kafka_message_errstr(m.get()));
           continue;
         }
         handle(*m);
@@ -256,7 +239,6 @@ struct mapping_ingest::impl : kafka::rebalance_listener {
       flush();
       counters->notify_progress();
       if (auto now = std::chrono::steady_clock::now(); now >= next_progress) {
-        learn_unknown_ends();
         publish_progress();
         next_progress = now + std::chrono::seconds(1);
       }

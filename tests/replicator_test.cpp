@@ -372,13 +372,14 @@ TEST_CASE("exactly-once: a crash mid-transaction leaves no duplicate and loses n
     }
 }
 
-TEST_CASE("exactly-once: a failed batch is aborted and replayed from its first record",
-          "[replicator][exactly-once]") {
-  two_clusters c;
+namespace {
+
+// One partition of 60 source records, exactly-once, and a target whose first produce request
+// succeeds and whose second fails: part of the first batch is on target when it must abort.
+config::pipeline_config exactly_once_with_a_failing_batch(two_clusters& c) {
   create_on_both(c, "orders", 1);
   c.target.create_topic(mapping_topic, 1);
   produce(c.source.bootstrap_servers(), "orders", 0, numbered_records(60));
-  // The first produce request succeeds, the second fails: part of a batch is on target.
   c.target.push_request_errors(
       kafka::api_key::produce,
       {RD_KAFKA_RESP_ERR_NO_ERROR, RD_KAFKA_RESP_ERR_TOPIC_AUTHORIZATION_FAILED});
@@ -387,7 +388,15 @@ TEST_CASE("exactly-once: a failed batch is aborted and replayed from its first r
   // Small produce requests, so a batch spans several of them.
   cfg.target.kafka.producer["batch.num.messages"] = "10";
   cfg.target.kafka.producer["linger.ms"] = "0";
-  running_worker worker{cfg};
+  return cfg;
+}
+
+} // namespace
+
+TEST_CASE("exactly-once: a failed batch is aborted and replayed from its first record",
+          "[replicator][exactly-once]") {
+  two_clusters c;
+  running_worker worker{exactly_once_with_a_failing_batch(c)};
   auto view =
       read_mappings(c.target.bootstrap_servers(), mapping_topic, 1, covers({{"orders/0", 60}}));
   auto st = worker.status();
@@ -415,17 +424,8 @@ TEST_CASE("exactly-once: an abort the coordinator refuses gets a new producer an
   // Seen on real Kafka: after the target's coordinator was frozen past the transaction
   // timeout, the abort failed (INVALID_TXN_STATE) and the worker stopped with an error.
   two_clusters c;
-  create_on_both(c, "orders", 1);
-  c.target.create_topic(mapping_topic, 1);
-  produce(c.source.bootstrap_servers(), "orders", 0, numbered_records(60));
-  c.target.push_request_errors(
-      kafka::api_key::produce,
-      {RD_KAFKA_RESP_ERR_NO_ERROR, RD_KAFKA_RESP_ERR_TOPIC_AUTHORIZATION_FAILED});
+  auto cfg = exactly_once_with_a_failing_batch(c);
   c.target.push_request_errors(kafka::api_key::end_txn, {RD_KAFKA_RESP_ERR_INVALID_TXN_STATE});
-  auto cfg =
-      pipeline(c, "[orders]", "features: {exactlyOnce: enabled}\noffsetMapping: {partitions: 1}\n");
-  cfg.target.kafka.producer["batch.num.messages"] = "10";
-  cfg.target.kafka.producer["linger.ms"] = "0";
   running_worker worker{cfg};
   auto view =
       read_mappings(c.target.bootstrap_servers(), mapping_topic, 1, covers({{"orders/0", 60}}));

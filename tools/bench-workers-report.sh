@@ -16,6 +16,7 @@ set terminal pngcairo size 720,420 font ",10"
 set output "$here/bench/workers.png"
 set title "k2k replicate workers of one pipeline on real Kafka ($(nproc) cores, brokers on the same machine)"
 set grid
+set key outside bottom center horizontal
 set style fill solid 0.6
 set boxwidth 0.35
 set xlabel "replicator workers"

@@ -399,6 +399,14 @@ scenario_result run_scenario(const scenario_options& o) {
     revive(f.replicators, "replicator", [&](size_t i) { f.start_replicator(i); });
     revive(f.mappers, "offset-mapping", [&](size_t i) { f.start_mapper(i); });
   };
+  // A graceful stop must end with status 0 within 40 s (the shutdown timeout is 20 s).
+  auto terminate_replicator = [&](size_t i) {
+    auto status = f.replicators[i]->terminate(40s);
+    if (status != 0)
+      report({invariant::services,
+              "replicator " + std::to_string(i) + " did not stop cleanly on SIGTERM (status " +
+                  (status ? std::to_string(*status) : "none: killed after 40 s") + ")"});
+  };
   uncommitted_transactions uncommitted{o.work_dir, n.topic, batch_size};
   auto audit_check = [&] {
     for (const auto& v : audit.check())
@@ -526,11 +534,7 @@ scenario_result run_scenario(const scenario_options& o) {
         injected = restarted.insert(i).second;
         if (!injected)
           continue;
-        auto status = f.replicators[i]->terminate(40s);
-        if (status != 0)
-          report({invariant::services,
-                  "replicator " + std::to_string(i) + " did not stop cleanly on SIGTERM (status " +
-                      (status ? std::to_string(*status) : "none: killed after 40 s") + ")"});
+        terminate_replicator(i);
         f.start_replicator(i);
       } else if (kind == fault::kill_mapper) {
         auto i = rng() % f.mappers.size();
@@ -603,11 +607,7 @@ scenario_result run_scenario(const scenario_options& o) {
         injected = restarted.insert(i).second;
         if (!injected)
           continue;
-        auto status = f.replicators[i]->terminate(40s);
-        if (status != 0)
-          report({invariant::services,
-                  "replicator " + std::to_string(i) + " did not stop cleanly on SIGTERM (status " +
-                      (status ? std::to_string(*status) : "none: killed after 40 s") + ")"});
+        terminate_replicator(i);
         hold = std::max<std::chrono::milliseconds>(hold, 6s); // its partitions work elsewhere
         reverts.push_back([&f, i] { f.start_replicator(i); });
       } else if (broker_fault_on_real(kind)) {

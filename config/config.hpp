@@ -115,6 +115,10 @@ struct group_settings {
   // Groups whose Kafka reads and writes can be in flight at once: each lane is a source
   // reader and a committer of its own (threads and clients), a group always on the same one.
   int io_parallelism = 4;
+  // A write of a group's offsets not answered within this of its check is abandoned and its
+  // client closed, so that it cannot land later; a worker that takes a mapping partition
+  // over writes for it only after this plus a second (core/write_leases.hpp).
+  std::chrono::milliseconds commit_timeout{3000};
 };
 
 enum class on_error { fail, ignore };

@@ -502,9 +502,9 @@ private:
   void parse_groups(const YAML::Node& n, group_settings& out) {
     if (!r_.expect_map(n, "groups"))
       return;
-    r_.check_keys(
-        n, "groups",
-        {"consumerGroups", "exclude", "pollInterval", "offsetGuardPrefix", "ioParallelism"});
+    r_.check_keys(n, "groups",
+                  {"consumerGroups", "exclude", "pollInterval", "offsetGuardPrefix",
+                   "ioParallelism", "commitTimeout"});
     auto& sel = out.consumer_groups;
     if (auto cg = n["consumerGroups"])
       r_.names_or_regex(cg, "groups.consumerGroups", sel.names, sel.regex);
@@ -512,6 +512,7 @@ private:
       r_.names_or_regex(ex, "groups.exclude", sel.exclude_names, sel.exclude_regex);
     set_duration(n, "groups", "pollInterval", out.poll_interval);
     set_integer(n, "groups", "ioParallelism", 1, 64, out.io_parallelism);
+    set_duration(n, "groups", "commitTimeout", out.commit_timeout);
     if (auto prefix = n["offsetGuardPrefix"]) {
       auto value = r_.scalar(prefix, "groups.offsetGuardPrefix", "a non-empty prefix");
       if (value && value->empty())

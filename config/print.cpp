@@ -125,6 +125,7 @@ std::string to_yaml(const pipeline_config& c) {
   out << YAML::Key << "offsetGuardPrefix" << YAML::Value << YAML::DoubleQuoted
       << g.offset_guard_prefix;
   out << YAML::Key << "ioParallelism" << YAML::Value << g.io_parallelism;
+  out << YAML::Key << "commitTimeout" << YAML::Value << ms(g.commit_timeout);
   out << YAML::EndMap;
 
   out << YAML::Key << "errorHandling" << YAML::Value << YAML::BeginMap;

@@ -20,6 +20,10 @@ const char* to_string(ec code) {
     return "active_group";
   case ec::shutting_down:
     return "shutting_down";
+  case ec::timed_out:
+    return "timed_out";
+  case ec::malformed_record:
+    return "malformed_record";
   }
   return "unknown";
 }

@@ -14,12 +14,14 @@ namespace k2k {
 enum class ec : uint8_t {
   unspecified = 1,
   malformed_mapping, // a mapping record that cannot be decoded
-  unknown_version,   // a mapping record of a format version this build does not know
+  unknown_version,   // a record (mapping, __consumer_offsets) of a version this build does not know
   invalid_config,    // configuration rejected
   kafka_error,       // librdkafka reported an error
   not_supported,     // the cluster lacks an API (e.g. the mock's missing admin calls)
   active_group,      // target group has live members
   shutting_down,     // the actor system is stopping
+  timed_out,         // no answer in time; what was asked may or may not have happened
+  malformed_record,  // a Kafka-internal record (__consumer_offsets) that cannot be decoded
 };
 
 const char* to_string(ec code);

@@ -1,5 +1,6 @@
 #include "core/mapping_record.hpp"
 
+#include "core/byte_codec.hpp"
 #include "core/decimal.hpp"
 
 #include <algorithm>
@@ -14,72 +15,8 @@ constexpr size_t max_topic_length = 249;
 constexpr size_t run_size = 8 + 8 + 4;
 constexpr uint32_t max_runs = 1'000'000;
 
-class writer {
-public:
-  void u8(uint8_t v) { out.push_back(static_cast<char>(v)); }
-  void u16(uint16_t v) { big_endian(v, 2); }
-  void u32(uint32_t v) { big_endian(v, 4); }
-  void i32(int32_t v) { big_endian(static_cast<uint32_t>(v), 4); }
-  void i64(int64_t v) { big_endian(static_cast<uint64_t>(v), 8); }
-  void str(std::string_view s) {
-    u16(static_cast<uint16_t>(s.size()));
-    out.append(s);
-  }
-  std::string out;
-
-private:
-  void big_endian(uint64_t v, int bytes) {
-    for (int i = bytes - 1; i >= 0; --i)
-      out.push_back(static_cast<char>((v >> (8 * i)) & 0xff));
-  }
-};
-
-class reader {
-public:
-  explicit reader(std::string_view in) : in_(in) {}
-
-  bool u8(uint8_t& v) { return read(v, 1); }
-  bool u16(uint16_t& v) { return read(v, 2); }
-  bool u32(uint32_t& v) { return read(v, 4); }
-  bool i32(int32_t& v) {
-    uint32_t u;
-    if (!read(u, 4))
-      return false;
-    v = static_cast<int32_t>(u);
-    return true;
-  }
-  bool i64(int64_t& v) {
-    uint64_t u;
-    if (!read(u, 8))
-      return false;
-    v = static_cast<int64_t>(u);
-    return true;
-  }
-  size_t remaining() const { return in_.size() - pos_; }
-  size_t position() const { return pos_; }
-  bool bytes(std::string_view& out, size_t n) {
-    if (remaining() < n)
-      return false;
-    out = in_.substr(pos_, n);
-    pos_ += n;
-    return true;
-  }
-
-private:
-  template <class T> bool read(T& v, int n) {
-    if (remaining() < static_cast<size_t>(n))
-      return false;
-    uint64_t acc = 0;
-    for (int i = 0; i < n; ++i)
-      acc = (acc << 8) | static_cast<uint8_t>(in_[pos_ + static_cast<size_t>(i)]);
-    pos_ += static_cast<size_t>(n);
-    v = static_cast<T>(acc);
-    return true;
-  }
-
-  std::string_view in_;
-  size_t pos_ = 0;
-};
+using writer = byte_writer;
+using reader = byte_reader;
 
 error_info malformed(const reader& r, const std::string& what) {
   return {ec::malformed_mapping,

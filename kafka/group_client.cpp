@@ -1,5 +1,6 @@
 #include "kafka/group_client.hpp"
 
+#include "core/deadline.hpp"
 #include "kafka/client.hpp"
 
 #include <thread>
@@ -24,18 +25,43 @@ group_client::committed(const std::vector<topic_partition>& partitions,
 }
 
 result<std::map<topic_partition, alter_outcome>>
-group_client::commit(const std::map<topic_partition, committed_offset>& offsets) {
+group_client::commit(const std::map<topic_partition, committed_offset>& offsets,
+                     std::chrono::steady_clock::time_point deadline) {
+  // Checked before sending too: a process stopped (SIGSTOP, a long pause) after its check
+  // resumes here with a stale check in hand.
+  if (core::ms_left(deadline) == 0)
+    return error_info{ec::timed_out,
+                      "committing offsets of group " + group_ + ": its check is too old; not sent"};
   auto list = to_partition_list(offsets);
-  auto err = rd_kafka_commit(consumer_.get(), list.get(), 0);
+  queue_ptr answers{rd_kafka_queue_new(consumer_.get())};
+  if (auto err =
+          rd_kafka_commit_queue(consumer_.get(), list.get(), answers.get(), nullptr, nullptr))
+    return error_info{ec::kafka_error,
+                      "committing offsets of group " + group_ + ": " + rd_kafka_err2str(err)};
+  event_ptr answer;
+  // Other events may come first; only the commit's own answer ends the wait.
+  while (!answer || rd_kafka_event_type(answer.get()) != RD_KAFKA_EVENT_OFFSET_COMMIT) {
+    auto left = core::ms_left(deadline);
+    answer.reset(rd_kafka_queue_poll(answers.get(), left));
+    if (!answer && core::ms_left(deadline) == 0) {
+      answers.reset();
+      rd_kafka_destroy_flags(consumer_.release(), RD_KAFKA_DESTROY_F_NO_CONSUMER_CLOSE);
+      return error_info{ec::timed_out, "committing offsets of group " + group_ +
+                                           ": not answered in time; abandoned (its client "
+                                           "closed, so the write cannot land later)"};
+    }
+  }
+  auto err = rd_kafka_event_error(answer.get());
   if (live_members_error(err))
     return error_info{ec::active_group, "group " + group_ + " has live members"};
   std::map<topic_partition, alter_outcome> out;
-  for (int i = 0; i < list->cnt; ++i) {
-    const auto& e = list->elems[i];
-    if (e.err == RD_KAFKA_RESP_ERR_UNKNOWN_MEMBER_ID)
-      return error_info{ec::active_group, "group " + group_ + " has live members"};
-    out[{e.topic, e.partition}] = {e.err};
-  }
+  if (const auto* answered = rd_kafka_event_topic_partition_list(answer.get()))
+    for (int i = 0; i < answered->cnt; ++i) {
+      const auto& e = answered->elems[i];
+      if (e.err == RD_KAFKA_RESP_ERR_UNKNOWN_MEMBER_ID)
+        return error_info{ec::active_group, "group " + group_ + " has live members"};
+      out[{e.topic, e.partition}] = {e.err};
+    }
   if (err && out.empty())
     return error_info{ec::kafka_error,
                       "committing offsets of group " + group_ + ": " + rd_kafka_err2str(err)};
@@ -44,7 +70,7 @@ group_client::commit(const std::map<topic_partition, committed_offset>& offsets)
 
 group_client& group_client_pool::operator[](const std::string& group) {
   auto& client = clients_[group];
-  if (!client)
+  if (!client || !client->usable())
     client = std::make_unique<group_client>(props_, group);
   return *client;
 }

@@ -22,9 +22,17 @@ public:
   result<std::map<topic_partition, committed_offset>>
   committed(const std::vector<topic_partition>& partitions, std::chrono::milliseconds timeout);
 
-  // A group with live members is refused by the broker: ec::active_group.
+  // A group with live members is refused by the broker: ec::active_group. A write not
+  // answered by `deadline` is in doubt (ec::timed_out): librdkafka would keep it queued and
+  // retry it while the coordinator is away, landing it whenever that comes back (a minute
+  // later on a real failover), so the handle is destroyed here without a consumer close
+  // before returning, and the write can no longer be sent. The client is unusable after
+  // that: the pool makes a new one.
   result<std::map<topic_partition, alter_outcome>>
-  commit(const std::map<topic_partition, committed_offset>& offsets);
+  commit(const std::map<topic_partition, committed_offset>& offsets,
+         std::chrono::steady_clock::time_point deadline);
+
+  bool usable() const { return consumer_ != nullptr; }
 
   // The consumer handle, for the pool to close elsewhere; the client is unusable after.
   handle_ptr release() { return std::move(consumer_); }
@@ -39,6 +47,7 @@ private:
 class group_client_pool {
 public:
   explicit group_client_pool(properties props) : props_(std::move(props)) {}
+  // The group's client, a new one when there was none or it was closed.
   group_client& operator[](const std::string& group);
   // Drops a group's client after a failed call; the next use makes a new one. A handle whose
   // coordinator connection got stuck after a broker outage kept timing out for minutes on

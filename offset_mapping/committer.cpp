@@ -1,10 +1,13 @@
 #include "offset_mapping/committer.hpp"
 
 #include "core/commit_plan.hpp"
+#include "core/deadline.hpp"
 #include "offset_mapping/error.hpp"
 
 #include <caf/all.hpp>
 #include <spdlog/spdlog.h>
+
+#include <algorithm>
 
 namespace k2k::offset_mapping {
 
@@ -47,12 +50,24 @@ void log_once(committer_state& st, const std::string& group, const core::commit_
 
 committer_actor::behavior_type committer(committer_actor::stateful_pointer<committer_state> self,
                                          config::pipeline_config cfg,
-                                         std::shared_ptr<service_counters> counters) {
+                                         std::shared_ptr<service_counters> counters,
+                                         std::shared_ptr<write_fence> fence) {
   self->state.groups = std::make_unique<kafka::group_client_pool>(cfg.target.kafka.for_consumer());
   return {
       [=](commit_atom, const std::string& group,
-          const std::vector<commit_entry>& entries) -> caf::result<commit_report> {
+          std::vector<commit_entry> entries) -> caf::result<commit_report> {
         commit_report report;
+        // The check and the write share one deadline from here: the write lands by then or
+        // never, so a worker that took a mapping partition over waits it out (its lease).
+        auto checked = write_fence::clock::now();
+        auto deadline = checked + cfg.groups.commit_timeout;
+        auto leased = std::stable_partition(entries.begin(), entries.end(), [&](const auto& e) {
+          return fence->writable(e.mapping_partition, checked);
+        });
+        report.not_leased = static_cast<int32_t>(entries.end() - leased);
+        entries.erase(leased, entries.end());
+        if (entries.empty())
+          return report;
         // The gauge is the sum over the lanes of each one's latest sample.
         auto waiting = static_cast<int64_t>(self->mailbox().size());
         counters->committer_mailbox += waiting - self->state.mailbox_sample;
@@ -62,7 +77,8 @@ committer_actor::behavior_type committer(committer_actor::stateful_pointer<commi
         std::vector<kafka::topic_partition> partitions;
         for (const auto& e : entries)
           partitions.emplace_back(e.target_topic, e.target_partition);
-        auto current = client.committed(partitions, 10s);
+        auto current = client.committed(
+            partitions, std::chrono::milliseconds{std::max(1, core::ms_left(deadline))});
         if (!current) {
           self->state.groups->forget(group);
           return make_error(current.error()); // the group counts it and retries next cycle
@@ -90,7 +106,7 @@ committer_actor::behavior_type committer(committer_actor::stateful_pointer<commi
         counters->skipped_foreign += static_cast<uint64_t>(report.foreign);
         if (writes.empty())
           return report;
-        auto written = client.commit(writes);
+        auto written = client.commit(writes, deadline);
         if (!written) {
           if (written.error().code == ec::active_group) {
             report.active_group = true;

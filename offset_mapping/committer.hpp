@@ -4,6 +4,7 @@
 #include "kafka/group_client.hpp"
 #include "offset_mapping/actors.hpp"
 #include "offset_mapping/service_counters.hpp"
+#include "offset_mapping/write_fence.hpp"
 
 #include <memory>
 #include <set>
@@ -20,9 +21,12 @@ struct committer_state {
 
 // Spawn detached: it blocks on the target cluster. The only writer of its groups' offsets on
 // target (a worker has groups.ioParallelism committers, each group always on the same one):
-// reads the current commits, applies the guard, writes in one request.
+// reads the current commits, applies the guard, writes in one request. Only entries whose
+// mapping partition `fence` leases are written, and a write not answered within
+// groups.commitTimeout of the read is abandoned with its client (core/write_leases.hpp).
 committer_actor::behavior_type committer(committer_actor::stateful_pointer<committer_state> self,
                                          config::pipeline_config cfg,
-                                         std::shared_ptr<service_counters> counters);
+                                         std::shared_ptr<service_counters> counters,
+                                         std::shared_ptr<write_fence> fence);
 
 } // namespace k2k::offset_mapping

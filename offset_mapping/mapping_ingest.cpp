@@ -24,6 +24,7 @@ struct mapping_ingest::impl : kafka::rebalance_listener {
   config::pipeline_config cfg;
   mapping_registry_actor registry;
   std::shared_ptr<service_counters> counters;
+  std::shared_ptr<write_fence> fence; // granted at assignment, revoked at release
   std::atomic<bool> stopping{false};
   kafka::handle_ptr consumer;
 
@@ -59,8 +60,9 @@ struct mapping_ingest::impl : kafka::rebalance_listener {
   std::chrono::steady_clock::time_point next_progress{};
 
   impl(caf::actor_system& sys, config::pipeline_config c, mapping_registry_actor r,
-       std::shared_ptr<service_counters> n)
-      : system(sys), cfg(std::move(c)), registry(std::move(r)), counters(std::move(n)) {
+       std::shared_ptr<service_counters> n, std::shared_ptr<write_fence> f)
+      : system(sys), cfg(std::move(c)), registry(std::move(r)), counters(std::move(n)),
+        fence(std::move(f)) {
     auto props = cfg.target.kafka.for_consumer();
     props["group.id"] = core::offset_mapping_group_id(cfg.name);
     props["enable.auto.commit"] = "false";
@@ -85,6 +87,7 @@ struct mapping_ingest::impl : kafka::rebalance_listener {
   void on_assign(rd_kafka_t* rk, rd_kafka_topic_partition_list_t* parts) override {
     for (int i = 0; i < parts->cnt; ++i) {
       auto mp = parts->elems[i].partition;
+      fence->grant(mp);
       int64_t low = 0, high = unknown_end;
       if (auto wm = kafka::watermarks(rk, cfg.offset_mapping.topic, mp)) {
         std::tie(low, high) = *wm;
@@ -111,6 +114,8 @@ struct mapping_ingest::impl : kafka::rebalance_listener {
   }
 
   void on_revoke(rd_kafka_t* rk, rd_kafka_topic_partition_list_t* parts) override {
+    for (int i = 0; i < parts->cnt; ++i)
+      fence->revoke(parts->elems[i].partition); // first: no write starts for them from now on
     flush();
     for (int i = 0; i < parts->cnt; ++i) {
       auto mp = parts->elems[i].partition;
@@ -250,9 +255,10 @@ struct mapping_ingest::impl : kafka::rebalance_listener {
 
 mapping_ingest::mapping_ingest(caf::actor_system& system, config::pipeline_config cfg,
                                mapping_registry_actor registry,
-                               std::shared_ptr<service_counters> counters)
-    : impl_(
-          std::make_unique<impl>(system, std::move(cfg), std::move(registry), std::move(counters))),
+                               std::shared_ptr<service_counters> counters,
+                               std::shared_ptr<write_fence> fence)
+    : impl_(std::make_unique<impl>(system, std::move(cfg), std::move(registry), std::move(counters),
+                                   std::move(fence))),
       thread_([this] {
         pthread_setname_np(pthread_self(), "k2k.ingest"); // for top -H and perf
         impl_->run();

@@ -6,6 +6,7 @@
 #include "config/config.hpp"
 #include "offset_mapping/actors.hpp"
 #include "offset_mapping/service_counters.hpp"
+#include "offset_mapping/write_fence.hpp"
 
 #include <caf/fwd.hpp>
 
@@ -18,7 +19,8 @@ namespace k2k::offset_mapping {
 class mapping_ingest {
 public:
   mapping_ingest(caf::actor_system& system, config::pipeline_config cfg,
-                 mapping_registry_actor registry, std::shared_ptr<service_counters> counters);
+                 mapping_registry_actor registry, std::shared_ptr<service_counters> counters,
+                 std::shared_ptr<write_fence> fence);
   ~mapping_ingest();
   mapping_ingest(const mapping_ingest&) = delete;
   mapping_ingest& operator=(const mapping_ingest&) = delete;

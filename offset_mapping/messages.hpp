@@ -89,6 +89,7 @@ struct commit_report {
   int32_t stale = 0;         // skipped: the target holds a newer version
   int32_t foreign = 0;       // skipped: the target commit is not k2k's
   bool active_group = false; // not written: the target group has live members
+  int32_t not_leased = 0;    // not written: the mapping partition is not (yet) writable here
 };
 
 template <class Inspector>
@@ -114,7 +115,7 @@ template <class Inspector> typename Inspector::result_type inspect(Inspector& f,
 
 template <class Inspector> typename Inspector::result_type inspect(Inspector& f, commit_report& x) {
   return f(caf::meta::type_name("commit_report"), x.written, x.unchanged, x.stale, x.foreign,
-           x.active_group);
+           x.active_group, x.not_leased);
 }
 
 template <class Inspector>

@@ -38,6 +38,7 @@ struct offset_mapping_service::impl {
   caf::actor_system& system;
   config::pipeline_config cfg;
   std::shared_ptr<service_counters> counters = std::make_shared<service_counters>();
+  std::shared_ptr<write_fence> fence;
   mapping_registry_actor registry;
   // groups.ioParallelism lanes; group i uses lane i % lanes, so one group's reads and writes
   // never overlap.
@@ -55,14 +56,17 @@ struct offset_mapping_service::impl {
   bool stopping = false;
   std::thread discovery;
 
-  impl(caf::actor_system& sys, config::pipeline_config c) : system(sys), cfg(std::move(c)) {
+  impl(caf::actor_system& sys, config::pipeline_config c)
+      : system(sys), cfg(std::move(c)),
+        fence(std::make_shared<write_fence>(
+            core::write_leases::grace_for(cfg.groups.commit_timeout))) {
     registry = system.spawn(mapping_registry);
     if (!cfg.features.apply_mappings_guard)
       spdlog::warn("offset-mapping: features.applyMappingsGuard is DISABLED: target commits may "
                    "move backwards; use this only for troubleshooting or a full reset");
     for (int i = 0; i < cfg.groups.io_parallelism; ++i)
       lanes.push_back({system.spawn<caf::detached>(source_offsets, cfg.source.kafka.for_consumer()),
-                       system.spawn<caf::detached>(committer, cfg, counters)});
+                       system.spawn<caf::detached>(committer, cfg, counters, fence)});
     const auto& sel = cfg.groups.consumer_groups;
     if (sel.regex.empty()) {
       for (const auto& name : sel.names)
@@ -72,7 +76,7 @@ struct offset_mapping_service::impl {
       // A regex needs the source's group list, re-read periodically for new groups.
       discovery = std::thread([this] { discover_loop(); });
     }
-    ingest = std::make_unique<mapping_ingest>(system, cfg, registry, counters);
+    ingest = std::make_unique<mapping_ingest>(system, cfg, registry, counters, fence);
     spdlog::info("offset-mapping: pipeline {}: mappings from {} on target, groups {}, poll every "
                  "{} ms, {} I/O lanes, guard {}",
                  cfg.name, cfg.offset_mapping.topic,

@@ -8,6 +8,7 @@
 #pragma once
 
 #include "config/config.hpp"
+#include "core/deadline.hpp"
 #include "core/error.hpp"
 #include "kafka/client.hpp"
 #include "replication/counters.hpp"
@@ -25,12 +26,7 @@
 
 namespace k2k::replication {
 
-// What is left of a deadline, as librdkafka's int milliseconds (0 once it passed).
-inline int ms_left(std::chrono::steady_clock::time_point deadline) {
-  auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
-      deadline - std::chrono::steady_clock::now());
-  return static_cast<int>(std::max<int64_t>(0, left.count()));
-}
+using core::ms_left;
 
 enum class stop_request : uint8_t {
   none,

@@ -167,6 +167,12 @@ TEST_CASE("integers are range-checked", "[config]") {
             .config.groups.io_parallelism == 16);
   CHECK(only_error(minimal + "groups: {ioParallelism: 65}\n") ==
         R"(p.yaml:13:25: groups.ioParallelism: expected an integer from 1 to 64, found "65")");
+  CHECK(load_string(minimal, "p.yaml").config.groups.commit_timeout == std::chrono::seconds(3));
+  CHECK(load_string(minimal + "groups: {commitTimeout: 10s}\n", "p.yaml")
+            .config.groups.commit_timeout == std::chrono::seconds(10));
+  CHECK(
+      only_error(minimal + "groups: {commitTimeout: soon}\n") ==
+      R"(p.yaml:13:25: groups.commitTimeout: expected a positive duration such as 250ms, 5s, 1m or 1h, found "soon")");
 }
 
 TEST_CASE("a bad regex is reported with the regex engine's reason", "[config]") {

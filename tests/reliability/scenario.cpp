@@ -556,7 +556,7 @@ scenario_result run_scenario(const scenario_options& o) {
             c[tp] = {offset, ""};
           auto written =
               kafka::group_client{{{"bootstrap.servers", stale.bootstrap_servers()}}, group}.commit(
-                  c);
+                  c, clock::now() + 30s);
           if (!written)
             spdlog::warn("reliability: stale view of {} not written: {}", group,
                          written.error().message);

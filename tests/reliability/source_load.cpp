@@ -119,7 +119,7 @@ void source_load::commit_loop() {
           int64_t wanted = dice < 3 ? current : dice < 4 ? end : std::min(end, current + step);
           next[tp] = {std::max(current, wanted), ""}; // idle, caught up, or reading on
         }
-      auto written = clients[group].commit(next);
+      auto written = clients[group].commit(next, std::chrono::steady_clock::now() + 30s);
       bool all = static_cast<bool>(written);
       if (written)
         for (const auto& [tp, outcome] : *written)

@@ -51,8 +51,9 @@ source_offsets_actor::behavior_type in_memory_source(int64_t covered) {
 
 committer_actor::behavior_type in_memory_committer() {
   return {[=](commit_atom, const std::string&, const std::vector<commit_entry>& entries) {
-    return commit_report{static_cast<int32_t>(entries.size()), 0, 0, 0, false};
-  }};
+            return commit_report{static_cast<int32_t>(entries.size()), 0, 0, 0, false, 0};
+          },
+          [](forget_atom, const std::string&) {}};
 }
 
 using start_atom = caf::atom_constant<caf::atom("start")>;
@@ -205,8 +206,8 @@ double median_cycle_seconds(workload what, size_t threads, int groups, int parti
   cycles_done(uint64_t(groups));
   for (int c = 0; c < cycles; ++c) {
     auto start = clock_type::now();
-    for (const auto& g : group_actors)
-      self->send(g, tick_atom::value);
+    for (const auto& g : group_actors) // "commits changed": a cycle now
+      self->send(g, commits_atom::value, std::vector<source_commit>{});
     cycles_done(uint64_t(groups) * uint64_t(c + 2));
     times.push_back(std::chrono::duration<double>(clock_type::now() - start).count());
   }

@@ -108,6 +108,11 @@ struct replicator_settings {
   std::chrono::milliseconds shutdown_timeout{30000};
 };
 
+// Where the source groups' commits come from: __consumer_offsets when it can be read (auto),
+// always (consumer-offsets: the start fails otherwise), or one OffsetFetch per group and
+// pollInterval (poll).
+enum class source_commits { automatic, consumer_offsets, poll };
+
 struct group_settings {
   name_selector consumer_groups{{}, ".*", {}, {}};
   std::chrono::milliseconds poll_interval{1000};
@@ -119,6 +124,7 @@ struct group_settings {
   // client closed, so that it cannot land later; a worker that takes a mapping partition
   // over writes for it only after this plus a second (core/write_leases.hpp).
   std::chrono::milliseconds commit_timeout{3000};
+  source_commits source_commits_from = source_commits::automatic;
 };
 
 enum class on_error { fail, ignore };

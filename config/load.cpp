@@ -504,7 +504,7 @@ private:
       return;
     r_.check_keys(n, "groups",
                   {"consumerGroups", "exclude", "pollInterval", "offsetGuardPrefix",
-                   "ioParallelism", "commitTimeout"});
+                   "ioParallelism", "commitTimeout", "sourceCommits"});
     auto& sel = out.consumer_groups;
     if (auto cg = n["consumerGroups"])
       r_.names_or_regex(cg, "groups.consumerGroups", sel.names, sel.regex);
@@ -513,6 +513,13 @@ private:
     set_duration(n, "groups", "pollInterval", out.poll_interval);
     set_integer(n, "groups", "ioParallelism", 1, 64, out.io_parallelism);
     set_duration(n, "groups", "commitTimeout", out.commit_timeout);
+    if (auto from = n["sourceCommits"])
+      if (auto v =
+              r_.choice<source_commits>(from, "groups.sourceCommits",
+                                        {{"auto", source_commits::automatic},
+                                         {"consumer-offsets", source_commits::consumer_offsets},
+                                         {"poll", source_commits::poll}}))
+        out.source_commits_from = *v;
     if (auto prefix = n["offsetGuardPrefix"]) {
       auto value = r_.scalar(prefix, "groups.offsetGuardPrefix", "a non-empty prefix");
       if (value && value->empty())

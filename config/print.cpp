@@ -14,6 +14,11 @@ const char* toggle(bool on) {
 const char* name(on_error e) {
   return e == on_error::fail ? "fail" : "ignore";
 }
+const char* name(source_commits from) {
+  return from == source_commits::automatic          ? "auto"
+         : from == source_commits::consumer_offsets ? "consumer-offsets"
+                                                    : "poll";
+}
 
 void emit_properties(YAML::Emitter& out, const char* role, const kafka_properties& props) {
   out << YAML::Key << role << YAML::Value << YAML::BeginMap;
@@ -126,6 +131,7 @@ std::string to_yaml(const pipeline_config& c) {
       << g.offset_guard_prefix;
   out << YAML::Key << "ioParallelism" << YAML::Value << g.io_parallelism;
   out << YAML::Key << "commitTimeout" << YAML::Value << ms(g.commit_timeout);
+  out << YAML::Key << "sourceCommits" << YAML::Value << name(g.source_commits_from);
   out << YAML::EndMap;
 
   out << YAML::Key << "errorHandling" << YAML::Value << YAML::BeginMap;

@@ -66,6 +66,14 @@ std::string offset_mapping_metrics(const offset_mapping::service_counters& c,
           double(c.mapping_loading.load()), p);
   m.gauge("k2k_mapping_ingest_lag_records", "Records behind the mapping partitions' ends.",
           double(c.mapping_lag.load()), p);
+  m.gauge("k2k_groups_translated", "Consumer groups this worker translates.",
+          double(c.groups.load()), p);
+  m.gauge("k2k_source_commit_groups",
+          "Source groups with committed offsets, as read from __consumer_offsets.",
+          double(c.source_commit_groups.load()), p);
+  m.counter("k2k_source_commit_records_skipped_total",
+            "__consumer_offsets records not decoded (malformed or of an unknown version).",
+            double(c.source_commit_records_skipped.load()), p);
   m.counters_by(
       "k2k_translations_total", "Translations of committed source offsets, by outcome.", p,
       "outcome",

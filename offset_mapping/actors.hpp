@@ -2,8 +2,9 @@
 //
 //   mapping ingest (I/O thread) --apply--> partition_index (one per source partition)
 //                               --register/ready/revoke--> mapping_registry
+//   source commit feed (I/O thread, groups.sourceCommits) --commits--> group
 //   group (one per consumer group) --owned--> mapping_registry
-//                                  --fetch--> source_offsets (I/O, detached)
+//                                  --fetch--> source_offsets (I/O, detached; when polling)
 //                                  --translate--> partition_index
 //                                  --commit--> committer (I/O, detached; the only writer)
 #pragma once
@@ -46,12 +47,17 @@ using source_offsets_actor =
     caf::typed_actor<caf::replies_to<fetch_atom, std::string,
                                      std::vector<source_commit>>::with<std::vector<source_commit>>>;
 
-// The only writer of group offsets on the target cluster; enforces the guard.
+// The only writer of group offsets on target; enforces the guard. `forget` drops a group's
+// client (the group is no longer translated).
 using committer_actor = caf::typed_actor<
-    caf::replies_to<commit_atom, std::string, std::vector<commit_entry>>::with<commit_report>>;
+    caf::replies_to<commit_atom, std::string, std::vector<commit_entry>>::with<commit_report>,
+    caf::reacts_to<forget_atom, std::string>>;
 
-// Translates one consumer group every pollInterval.
-using group_actor = caf::typed_actor<caf::reacts_to<tick_atom>>;
+// Translates one consumer group every pollInterval, and at once when the source commit feed
+// pushes a change of its commits (`commits`). A tick carries its number: only the latest
+// scheduled one starts a cycle.
+using group_actor = caf::typed_actor<caf::reacts_to<tick_atom, uint64_t>,
+                                     caf::reacts_to<commits_atom, std::vector<source_commit>>>;
 
 // Embedding API (include/k2k/k2k.hpp): the replicator and the offset-mapping service as
 // actors in a caller-owned system. `stop` finishes gracefully and answers true, then the

@@ -133,6 +133,7 @@ committer_actor::behavior_type committer(committer_actor::stateful_pointer<commi
         }
         return report;
       },
+      [=](forget_atom, const std::string& group) { self->state.groups->forget(group); },
   };
 }
 

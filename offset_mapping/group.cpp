@@ -21,13 +21,25 @@ namespace {
 using group_pointer = group_actor::stateful_pointer<group_state>;
 using cycle_ptr = std::shared_ptr<group_cycle>;
 
+void start_cycle(group_pointer self);
+
 void finish(group_pointer self, const group_cycle& cycle) {
   auto& st = self->state;
   st.counters->pending += cycle.pending;
   st.counters->translated += cycle.entries.size();
   st.cycle_running = false;
   st.counters->cycle_done();
-  self->delayed_send(self, st.poll_interval, tick_atom::value);
+  if (st.again) { // commits changed meanwhile
+    st.again = false;
+    st.cycle_running = true;
+    return start_cycle(self);
+  }
+  // Entries held back by a lease are retried soon, not a poll interval later: with pushed
+  // commits that interval is only the fallback for replication catching up.
+  auto delay = st.retry_soon ? std::min<std::chrono::milliseconds>(st.poll_interval, 500ms)
+                             : st.poll_interval;
+  st.retry_soon = false;
+  self->delayed_send(self, delay, tick_atom::value, ++st.tick);
 }
 
 auto on_error(group_pointer self, cycle_ptr cycle) {
@@ -43,7 +55,12 @@ void commit(group_pointer self, cycle_ptr cycle) {
     return finish(self, *cycle);
   self->request(self->state.committer, 60s, commit_atom::value, self->state.group_id,
                 cycle->entries)
-      .then([self, cycle](const commit_report&) { finish(self, *cycle); }, on_error(self, cycle));
+      .then(
+          [self, cycle](const commit_report& report) {
+            self->state.retry_soon = report.not_leased > 0;
+            finish(self, *cycle);
+          },
+          on_error(self, cycle));
 }
 
 void translate(group_pointer self, cycle_ptr cycle) {
@@ -98,6 +115,13 @@ void start_cycle(group_pointer self) {
             }
             if (st.wanted.empty())
               return finish(self, *cycle);
+            if (st.pushed) {
+              for (const auto& w : st.wanted)
+                if (auto c = st.source_commits.find({w.topic, w.partition});
+                    c != st.source_commits.end())
+                  cycle->commits.push_back({w.topic, w.partition, c->second});
+              return translate(self, cycle);
+            }
             self->request(st.source, 30s, fetch_atom::value, st.group_id, st.wanted)
                 .then(
                     [self, cycle](std::vector<source_commit>& commits) {
@@ -123,13 +147,29 @@ group_actor::behavior_type group(group_pointer self, std::string group_id,
   st.source = std::move(source);
   st.committer = std::move(committer);
   st.counters = std::move(counters);
-  self->send(self, tick_atom::value);
+  st.pushed = !st.source;
+  self->send(self, tick_atom::value, st.tick);
   return {
-      [self](tick_atom) {
+      [self](tick_atom, uint64_t number) {
         leave_caf_logger();
-        if (self->state.cycle_running)
+        auto& st = self->state;
+        if (number != st.tick || st.cycle_running)
+          return; // superseded by a later one, or a cycle runs (its end schedules the next)
+        st.cycle_running = true;
+        start_cycle(self);
+      },
+      [self](commits_atom, const std::vector<source_commit>& changed) {
+        auto& st = self->state;
+        for (const auto& c : changed)
+          if (c.offset < 0)
+            st.source_commits.erase({c.topic, c.partition});
+          else
+            st.source_commits[{c.topic, c.partition}] = c.offset;
+        if (st.cycle_running) {
+          st.again = true;
           return;
-        self->state.cycle_running = true;
+        }
+        st.cycle_running = true;
         start_cycle(self);
       },
   };

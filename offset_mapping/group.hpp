@@ -27,12 +27,19 @@ struct group_state {
   committer_actor committer;
   std::shared_ptr<service_counters> counters;
   bool cycle_running = false; // a tick never starts a cycle while one is in flight
+  uint64_t tick = 0;          // the number of the tick that counts; earlier ones are ignored
+  bool retry_soon = false;    // entries waited for their mapping partition's lease
+  // Fed by the source commit feed (groups.sourceCommits) instead of fetched each cycle.
+  bool pushed = false;
+  bool again = false; // a change arrived during a cycle: another cycle right after it
+  std::map<std::pair<std::string, int32_t>, int64_t> source_commits;
   // What the registry said this worker owns (changed only at the start of a cycle).
   uint64_t owned_generation = 0;
   std::map<std::pair<std::string, int32_t>, partition_index_actor> mapping_of;
   std::vector<source_commit> wanted;
 };
 
+// `source` may be a null handle when the source commit feed pushes the group's commits.
 group_actor::behavior_type group(group_actor::stateful_pointer<group_state> self,
                                  std::string group_id, std::chrono::milliseconds poll_interval,
                                  mapping_registry_actor registry, source_offsets_actor source,

@@ -23,6 +23,8 @@ using revoke_atom = caf::atom_constant<caf::atom("revoke")>;
 using ready_atom = caf::atom_constant<caf::atom("ready")>;
 using status_atom = caf::atom_constant<caf::atom("status")>;
 using stop_atom = caf::atom_constant<caf::atom("stop")>;
+using commits_atom = caf::atom_constant<caf::atom("commits")>;
+using forget_atom = caf::atom_constant<caf::atom("forget")>;
 
 // What an embedded replicator reports (the embedding API's status message): the worker's own
 // status type.
@@ -65,7 +67,8 @@ struct translation_reply {
   std::string conflict;         // set: pipelines disagree, nothing to commit (onMultiple... fail)
 };
 
-// A committed offset of a group on the source cluster.
+// A committed offset of a group on the source cluster (-1 where a pushed change says the
+// offset was deleted).
 struct source_commit {
   std::string topic;
   int32_t partition = 0;

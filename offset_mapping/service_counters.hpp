@@ -31,6 +31,10 @@ struct service_counters {
   std::atomic<int64_t> mapping_loading{0};    // assigned, not yet read up to their end
   std::atomic<int64_t> mapping_lag{0};        // records behind the mapping partitions' ends
   std::atomic<bool> stopped{false};
+  // source commits read from __consumer_offsets (groups.sourceCommits: consumer-offsets)
+  std::atomic<int64_t> groups{0};                         // groups this worker translates
+  std::atomic<int64_t> source_commit_groups{0};           // groups with committed offsets
+  std::atomic<uint64_t> source_commit_records_skipped{0}; // undecodable or unknown versions
   // messages waiting in the committers' mailboxes (each group's commits queue in its lane's)
   std::atomic<int64_t> committer_mailbox{0};
   // the fullest partition-mapping actor mailbox sampled since the last read

@@ -167,6 +167,15 @@ TEST_CASE("integers are range-checked", "[config]") {
             .config.groups.io_parallelism == 16);
   CHECK(only_error(minimal + "groups: {ioParallelism: 65}\n") ==
         R"(p.yaml:13:25: groups.ioParallelism: expected an integer from 1 to 64, found "65")");
+  CHECK(load_string(minimal, "p.yaml").config.groups.source_commits_from ==
+        k2k::config::source_commits::automatic);
+  CHECK(load_string(minimal + "groups: {sourceCommits: consumer-offsets}\n", "p.yaml")
+            .config.groups.source_commits_from == k2k::config::source_commits::consumer_offsets);
+  CHECK(load_string(minimal + "groups: {sourceCommits: poll}\n", "p.yaml")
+            .config.groups.source_commits_from == k2k::config::source_commits::poll);
+  CHECK(
+      only_error(minimal + "groups: {sourceCommits: topic}\n") ==
+      R"(p.yaml:13:25: groups.sourceCommits: expected one of "auto", "consumer-offsets" or "poll", found "topic")");
   CHECK(load_string(minimal, "p.yaml").config.groups.commit_timeout == std::chrono::seconds(3));
   CHECK(load_string(minimal + "groups: {commitTimeout: 10s}\n", "p.yaml")
             .config.groups.commit_timeout == std::chrono::seconds(10));

@@ -476,3 +476,19 @@ TEST_CASE("two pipelines map one source offset to different target offsets: with
   CHECK(out.committed_copy_pipeline == std::optional<std::string>{"second"});
   CHECK(out.committed_copy_source == std::optional<int64_t>{20});
 }
+
+TEST_CASE("sourceCommits consumer-offsets fails the start clearly where __consumer_offsets "
+          "cannot be read, auto falls back to polling",
+          "[offset-mapping][source-commits]") {
+  two_clusters c; // the mock has no __consumer_offsets
+  create_on_both(c, "orders", 1);
+  c.target.create_topic(mapping_topic, 1);
+  auto strict =
+      pipeline(c, "[orders]", "groups: {consumerGroups: [app], sourceCommits: consumer-offsets}\n");
+  CHECK_THROWS_WITH(service_fixture{strict},
+                    Catch::StartsWith("groups.sourceCommits is consumer-offsets, but the source "
+                                      "has no __consumer_offsets topic this principal may read"));
+  service_fixture fallback{pipeline(c, "[orders]", "groups: {consumerGroups: [app]}\n")};
+  CHECK(fallback.service->counters()->groups == 1);
+  CHECK(fallback.service->counters()->source_commit_groups == 0);
+}

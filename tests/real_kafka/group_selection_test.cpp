@@ -49,8 +49,10 @@ TEST_CASE(
   commit_offset(source, prefix + "-skip-1", data.topic, 0, 7);       // excluded
   commit_offset(source, "other-" + prefix + "-a", data.topic, 0, 9); // not a whole-name match
 
+  // Polling: the source's group list is read every poll interval (the __consumer_offsets
+  // feed finds new groups itself: source_commit_feed_test.cpp).
   auto cfg = data.pipeline("groups: {consumerGroups: \"" + prefix + "-.*\", exclude: \"" + prefix +
-                           "-skip-.*\", pollInterval: 250ms}\n");
+                           "-skip-.*\", pollInterval: 250ms, sourceCommits: poll}\n");
   running_worker replicator{cfg};
   REQUIRE(replicated_to(replicator, {{0, 20}}));
   service_fixture om{cfg};

@@ -57,7 +57,7 @@ void commit(group_pointer self, cycle_ptr cycle) {
                 cycle->entries)
       .then(
           [self, cycle](const commit_report& report) {
-            self->state.retry_soon = report.not_leased > 0;
+            self->state.retry_soon = self->state.retry_soon || report.not_leased > 0;
             finish(self, *cycle);
           },
           on_error(self, cycle));
@@ -100,9 +100,14 @@ void translate(group_pointer self, cycle_ptr cycle) {
 void start_cycle(group_pointer self) {
   auto cycle = std::make_shared<group_cycle>();
   auto& st = self->state;
+  // Pushed commits wait for no poll interval while this worker's mapping partitions are still
+  // being assigned or read: the cycle is tried again soon. Read before asking the registry:
+  // the ingest tells the registry a partition is ready before it counts it as read.
+  bool settling = st.pushed && !st.source_commits.empty() &&
+                  (st.counters->mapping_partitions == 0 || st.counters->mapping_loading > 0);
   self->request(st.registry, caf::infinite, owned_atom::value, st.owned_generation)
       .then(
-          [self, cycle](uint64_t generation, std::vector<owned_partition>& owned) {
+          [self, cycle, settling](uint64_t generation, std::vector<owned_partition>& owned) {
             auto& st = self->state;
             if (generation != st.owned_generation) {
               st.owned_generation = generation;
@@ -113,6 +118,8 @@ void start_cycle(group_pointer self) {
                 st.mapping_of[{o.topic, o.partition}] = std::move(o.mapping);
               }
             }
+            if (settling)
+              st.retry_soon = true;
             if (st.wanted.empty())
               return finish(self, *cycle);
             if (st.pushed) {

@@ -4,9 +4,11 @@
 #include "core/consumer_offsets_record.hpp"
 #include "kafka/admin.hpp"
 #include "kafka/client.hpp"
+#include "kafka/partition_reader.hpp"
 
 #include <spdlog/spdlog.h>
 
+#include <map>
 #include <pthread.h>
 #include <set>
 
@@ -23,8 +25,12 @@ struct source_commit_feed::impl {
   std::shared_ptr<service_counters> counters;
   on_changes handler;
   core::source_commit_table table;
-  std::set<int32_t> loading; // partitions not yet read to their end once
-  std::set<ec> warned;       // a bad record kind is logged once, then only counted
+  // Partitions not yet read to their end once, and that end (the last stable offset when
+  // the read started; INT64_MAX when it could not be read: then the end-of-partition event
+  // says it). Not the event alone: while groups commit every few hundred milliseconds a
+  // fetch is answered as soon as a commit arrives, so it may never come back empty.
+  std::map<int32_t, int64_t> loading;
+  std::set<ec> warned; // a bad record kind is logged once, then only counted
   std::atomic<bool> stopping{false};
 
   void handle(const rd_kafka_message_t& m) {
@@ -48,8 +54,44 @@ struct source_commit_feed::impl {
     table.apply(*record);
   }
 
+  kafka::topic_partition_list_ptr loading_positions() {
+    kafka::topic_partition_list_ptr positions{rd_kafka_topic_partition_list_new(0)};
+    for (const auto& [p, end] : loading)
+      rd_kafka_topic_partition_list_add(positions.get(), consumer_offsets_topic.c_str(), p);
+    rd_kafka_position(consumer.get(), positions.get());
+    return positions;
+  }
+
+  // Partitions whose position reached the end they had when the read started.
+  void drop_read_partitions() {
+    auto positions = loading_positions();
+    for (int i = 0; i < positions->cnt; ++i) {
+      const auto& e = positions->elems[i];
+      if (e.offset >= 0 && e.offset >= loading.at(e.partition))
+        loading.erase(e.partition);
+    }
+  }
+
+  // Which partitions are still being read, where, and how far their ends are: a first read
+  // of a large __consumer_offsets takes a while.
+  void log_loading() {
+    std::string where;
+    auto positions = loading_positions();
+    for (int i = 0; i < positions->cnt; ++i) {
+      const auto& e = positions->elems[i];
+      auto end = loading.at(e.partition);
+      where += (where.empty() ? "" : ", ") + std::to_string(e.partition) + " at " +
+               std::to_string(e.offset) + " of " +
+               (end == INT64_MAX ? std::string{"?"} : std::to_string(end));
+    }
+    spdlog::info("offset-mapping: source commits: reading {}: {} partition(s) not yet at their "
+                 "end ({}); {} groups so far",
+                 consumer_offsets_topic, loading.size(), where, table.group_count());
+  }
+
   void run() {
     bool loaded = false;
+    auto next_progress = std::chrono::steady_clock::now() + 10s;
     while (!stopping.load()) {
       // A burst: wait for the first record, then take what is already fetched.
       for (int i = 0; i < 5000; ++i) {
@@ -66,6 +108,12 @@ struct source_commit_feed::impl {
           continue;
         }
         handle(*m);
+      }
+      if (!loaded)
+        drop_read_partitions();
+      if (!loaded && std::chrono::steady_clock::now() >= next_progress) {
+        next_progress = std::chrono::steady_clock::now() + 10s;
+        log_loading();
       }
       if (!loaded && loading.empty()) {
         loaded = true;
@@ -107,9 +155,11 @@ source_commit_feed::open(const config::pipeline_config& cfg,
                           "or not a Kafka broker)"};
   kafka::topic_partition_list_ptr parts{rd_kafka_topic_partition_list_new(found->second)};
   for (int32_t p = 0; p < found->second; ++p) {
+    auto wm = kafka::watermarks(i->consumer.get(), consumer_offsets_topic, p);
     rd_kafka_topic_partition_list_add(parts.get(), consumer_offsets_topic.c_str(), p)->offset =
-        RD_KAFKA_OFFSET_BEGINNING;
-    i->loading.insert(p);
+        wm ? wm->first : RD_KAFKA_OFFSET_BEGINNING;
+    if (!wm || wm->second > wm->first)
+      i->loading[p] = wm ? wm->second : INT64_MAX;
   }
   if (auto err = rd_kafka_assign(i->consumer.get(), parts.get()))
     return error_info{ec::kafka_error, "cannot read " + consumer_offsets_topic +

@@ -121,9 +121,10 @@ struct group_settings {
   // reader and a committer of its own (threads and clients), a group always on the same one.
   int io_parallelism = 4;
   // A write of a group's offsets not answered within this of its check is abandoned and its
-  // client closed, so that it cannot land later; a worker that takes a mapping partition
-  // over writes for it only after this plus a second (core/write_leases.hpp).
-  std::chrono::milliseconds commit_timeout{3000};
+  // client destroyed, so that it lands within twice this or never; a worker that takes a
+  // mapping partition over writes for it only after twice this plus a second
+  // (core/write_leases.hpp).
+  std::chrono::milliseconds commit_timeout{2000};
   source_commits source_commits_from = source_commits::automatic;
 };
 

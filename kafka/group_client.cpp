@@ -7,8 +7,15 @@
 
 namespace k2k::kafka {
 
-group_client::group_client(properties props, const std::string& group) : group_(group) {
+group_client::group_client(properties props, const std::string& group,
+                           std::chrono::milliseconds request_timeout)
+    : group_(group) {
   props["group.id"] = group;
+  // The client never joins: its session timeout only bounds how long librdkafka keeps a
+  // commit deferred while the coordinator is away, which destroying the client waits for too.
+  auto timeout = std::to_string(std::max<int64_t>(10, request_timeout.count()));
+  props["socket.timeout.ms"] = timeout;
+  props["session.timeout.ms"] = timeout;
   props["enable.auto.commit"] = "false";
   props["enable.auto.offset.store"] = "false";
   consumer_ = make_consumer(props);
@@ -71,7 +78,7 @@ group_client::commit(const std::map<topic_partition, committed_offset>& offsets,
 group_client& group_client_pool::operator[](const std::string& group) {
   auto& client = clients_[group];
   if (!client || !client->usable())
-    client = std::make_unique<group_client>(props_, group);
+    client = std::make_unique<group_client>(props_, group, request_timeout_);
   return *client;
 }
 

@@ -17,7 +17,11 @@ namespace k2k::kafka {
 
 class group_client {
 public:
-  group_client(properties props, const std::string& group);
+  // `request_timeout` (socket.timeout.ms, and session.timeout.ms: how long a commit stays
+  // deferred) bounds a commit's life in librdkafka, also when the client is destroyed with it
+  // still queued: destroying waits for it.
+  group_client(properties props, const std::string& group,
+               std::chrono::milliseconds request_timeout = std::chrono::seconds(60));
 
   result<std::map<topic_partition, committed_offset>>
   committed(const std::vector<topic_partition>& partitions, std::chrono::milliseconds timeout);
@@ -26,8 +30,9 @@ public:
   // answered by `deadline` is in doubt (ec::timed_out): librdkafka would keep it queued and
   // retry it while the coordinator is away, landing it whenever that comes back (a minute
   // later on a real failover), so the handle is destroyed here without a consumer close
-  // before returning, and the write can no longer be sent. The client is unusable after
-  // that: the pool makes a new one.
+  // before returning. Destroying waits for a request already queued to a broker, at most
+  // its request timeout; after that the write can no longer be sent. The client is unusable
+  // then: the pool makes a new one.
   result<std::map<topic_partition, alter_outcome>>
   commit(const std::map<topic_partition, committed_offset>& offsets,
          std::chrono::steady_clock::time_point deadline);
@@ -46,7 +51,9 @@ private:
 // groups cycle after cycle).
 class group_client_pool {
 public:
-  explicit group_client_pool(properties props) : props_(std::move(props)) {}
+  explicit group_client_pool(properties props,
+                             std::chrono::milliseconds request_timeout = std::chrono::seconds(60))
+      : props_(std::move(props)), request_timeout_(request_timeout) {}
   // The group's client, a new one when there was none or it was closed.
   group_client& operator[](const std::string& group);
   // Drops a group's client after a failed call; the next use makes a new one. A handle whose
@@ -58,6 +65,7 @@ public:
 
 private:
   properties props_;
+  std::chrono::milliseconds request_timeout_;
   std::map<std::string, std::unique_ptr<group_client>> clients_;
 };
 

@@ -52,7 +52,10 @@ committer_actor::behavior_type committer(committer_actor::stateful_pointer<commi
                                          config::pipeline_config cfg,
                                          std::shared_ptr<service_counters> counters,
                                          std::shared_ptr<write_fence> fence) {
-  self->state.groups = std::make_unique<kafka::group_client_pool>(cfg.target.kafka.for_consumer());
+  // A request lives no longer than the commit timeout, so an abandoned write's client is
+  // destroyed within it too (group_client::commit).
+  self->state.groups = std::make_unique<kafka::group_client_pool>(cfg.target.kafka.for_consumer(),
+                                                                  cfg.groups.commit_timeout);
   return {
       [=](commit_atom, const std::string& group,
           std::vector<commit_entry> entries) -> caf::result<commit_report> {

@@ -38,7 +38,7 @@ TEST_CASE("a group write not answered in time is abandoned and does not land whe
   cluster.create_topic("orders", 1);
   REQUIRE(rd_kafka_mock_coordinator_set(cluster.native(), "group", "app", 2) == 0);
   const kafka::topic_partition tp{"orders", 0};
-  kafka::group_client client{{{"bootstrap.servers", cluster.bootstrap_servers()}}, "app"};
+  kafka::group_client client{{{"bootstrap.servers", cluster.bootstrap_servers()}}, "app", 1s};
   REQUIRE(client.commit({{tp, {10, "first"}}}, clock::now() + 10s));
 
   cluster.broker_down(2); // the group's coordinator

@@ -176,7 +176,7 @@ TEST_CASE("integers are range-checked", "[config]") {
   CHECK(
       only_error(minimal + "groups: {sourceCommits: topic}\n") ==
       R"(p.yaml:13:25: groups.sourceCommits: expected one of "auto", "consumer-offsets" or "poll", found "topic")");
-  CHECK(load_string(minimal, "p.yaml").config.groups.commit_timeout == std::chrono::seconds(3));
+  CHECK(load_string(minimal, "p.yaml").config.groups.commit_timeout == std::chrono::seconds(2));
   CHECK(load_string(minimal + "groups: {commitTimeout: 10s}\n", "p.yaml")
             .config.groups.commit_timeout == std::chrono::seconds(10));
   CHECK(

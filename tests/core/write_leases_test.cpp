@@ -31,3 +31,8 @@ TEST_CASE("a revoked mapping partition is not written, and a new grant waits aga
   CHECK(leases.writable(2, t0 + 14s));
   leases.revoke(7); // never held: nothing happens
 }
+
+TEST_CASE("the grace covers the commit timeout twice and librdkafka's timeout scan",
+          "[core][leases]") {
+  CHECK(write_leases::grace_for(2000ms) == 5s);
+}

@@ -60,8 +60,13 @@ committer_actor::behavior_type committer(committer_actor::stateful_pointer<commi
       [=](commit_atom, const std::string& group,
           std::vector<commit_entry> entries) -> caf::result<commit_report> {
         commit_report report;
-        // The check and the write share one deadline from here: the write lands by then or
-        // never, so a worker that took a mapping partition over waits it out (its lease).
+        // The gauge is the sum over the lanes of each one's latest sample.
+        auto waiting = static_cast<int64_t>(self->mailbox().size());
+        counters->committer_mailbox += waiting - self->state.mailbox_sample;
+        self->state.mailbox_sample = waiting;
+        // The check and the write share one deadline from here: the write is answered by then
+        // or abandoned, landing within twice the timeout or never, which a worker that took a
+        // mapping partition over waits out (its lease).
         auto checked = write_fence::clock::now();
         auto deadline = checked + cfg.groups.commit_timeout;
         auto leased = std::stable_partition(entries.begin(), entries.end(), [&](const auto& e) {
@@ -71,10 +76,6 @@ committer_actor::behavior_type committer(committer_actor::stateful_pointer<commi
         entries.erase(leased, entries.end());
         if (entries.empty())
           return report;
-        // The gauge is the sum over the lanes of each one's latest sample.
-        auto waiting = static_cast<int64_t>(self->mailbox().size());
-        counters->committer_mailbox += waiting - self->state.mailbox_sample;
-        self->state.mailbox_sample = waiting;
         auto& client = (*self->state.groups)[group];
         const auto& prefix = cfg.groups.offset_guard_prefix;
         std::vector<kafka::topic_partition> partitions;

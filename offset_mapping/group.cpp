@@ -31,7 +31,6 @@ void finish(group_pointer self, const group_cycle& cycle) {
   st.counters->cycle_done();
   if (st.again) { // commits changed meanwhile
     st.again = false;
-    st.cycle_running = true;
     return start_cycle(self);
   }
   // Entries held back by a lease are retried soon, not a poll interval later: with pushed
@@ -100,6 +99,7 @@ void translate(group_pointer self, cycle_ptr cycle) {
 void start_cycle(group_pointer self) {
   auto cycle = std::make_shared<group_cycle>();
   auto& st = self->state;
+  st.cycle_running = true;
   // Pushed commits wait for no poll interval while this worker's mapping partitions are still
   // being assigned or read: the cycle is tried again soon. Read before asking the registry:
   // the ingest tells the registry a partition is ready before it counts it as read.
@@ -162,7 +162,6 @@ group_actor::behavior_type group(group_pointer self, std::string group_id,
         auto& st = self->state;
         if (number != st.tick || st.cycle_running)
           return; // superseded by a later one, or a cycle runs (its end schedules the next)
-        st.cycle_running = true;
         start_cycle(self);
       },
       [self](commits_atom, const std::vector<source_commit>& changed) {
@@ -176,7 +175,6 @@ group_actor::behavior_type group(group_pointer self, std::string group_id,
           st.again = true;
           return;
         }
-        st.cycle_running = true;
         start_cycle(self);
       },
   };

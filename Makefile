@@ -66,7 +66,7 @@ reliability-kafka: build
 FUZZ_BUILD ?= build-fuzz
 FUZZ_SECONDS ?= 60
 FUZZ_LIMIT ?= -max_total_time=$(FUZZ_SECONDS)
-FUZZ_TARGETS = mapping_record guard_metadata tracing_header config consumer_offsets
+FUZZ_TARGETS = mapping_record guard_metadata tracing_header config consumer_offsets group_offsets_wire
 fuzz: deps
 	@cmake -S . -B $(FUZZ_BUILD) -DK2K_FUZZ=ON -DCMAKE_CXX_COMPILER=clang++ \
 	  -DCMAKE_BUILD_TYPE=RelWithDebInfo > /dev/null

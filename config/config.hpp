@@ -113,6 +113,10 @@ struct replicator_settings {
 // pollInterval (poll).
 enum class source_commits { automatic, consumer_offsets, poll };
 
+// How a worker reads and writes groups' offsets: one admin client per lane in a helper
+// process for all groups (shared), or a consumer handle per group (per-group).
+enum class offset_clients { shared, per_group };
+
 struct group_settings {
   name_selector consumer_groups{{}, ".*", {}, {}};
   std::chrono::milliseconds poll_interval{1000};
@@ -126,6 +130,7 @@ struct group_settings {
   // (core/write_leases.hpp).
   std::chrono::milliseconds commit_timeout{2000};
   source_commits source_commits_from = source_commits::automatic;
+  offset_clients offset_clients_kind = offset_clients::shared;
 };
 
 enum class on_error { fail, ignore };

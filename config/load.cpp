@@ -504,7 +504,7 @@ private:
       return;
     r_.check_keys(n, "groups",
                   {"consumerGroups", "exclude", "pollInterval", "offsetGuardPrefix",
-                   "ioParallelism", "commitTimeout", "sourceCommits"});
+                   "ioParallelism", "commitTimeout", "sourceCommits", "offsetClients"});
     auto& sel = out.consumer_groups;
     if (auto cg = n["consumerGroups"])
       r_.names_or_regex(cg, "groups.consumerGroups", sel.names, sel.regex);
@@ -520,6 +520,11 @@ private:
                                          {"consumer-offsets", source_commits::consumer_offsets},
                                          {"poll", source_commits::poll}}))
         out.source_commits_from = *v;
+    if (auto clients = n["offsetClients"])
+      if (auto v = r_.choice<offset_clients>(
+              clients, "groups.offsetClients",
+              {{"shared", offset_clients::shared}, {"per-group", offset_clients::per_group}}))
+        out.offset_clients_kind = *v;
     if (auto prefix = n["offsetGuardPrefix"]) {
       auto value = r_.scalar(prefix, "groups.offsetGuardPrefix", "a non-empty prefix");
       if (value && value->empty())

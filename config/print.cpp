@@ -132,6 +132,8 @@ std::string to_yaml(const pipeline_config& c) {
   out << YAML::Key << "ioParallelism" << YAML::Value << g.io_parallelism;
   out << YAML::Key << "commitTimeout" << YAML::Value << ms(g.commit_timeout);
   out << YAML::Key << "sourceCommits" << YAML::Value << name(g.source_commits_from);
+  out << YAML::Key << "offsetClients" << YAML::Value
+      << (g.offset_clients_kind == offset_clients::shared ? "shared" : "per-group");
   out << YAML::EndMap;
 
   out << YAML::Key << "errorHandling" << YAML::Value << YAML::BeginMap;

@@ -82,6 +82,20 @@ group_client& group_client_pool::operator[](const std::string& group) {
   return *client;
 }
 
+result<std::map<topic_partition, committed_offset>>
+group_client_pool::committed(const std::string& group,
+                             const std::vector<topic_partition>& partitions, time_point deadline) {
+  return (*this)[group].committed(partitions,
+                                  std::chrono::milliseconds{std::max(1, core::ms_left(deadline))});
+}
+
+result<std::map<topic_partition, alter_outcome>>
+group_client_pool::commit(const std::string& group,
+                          const std::map<topic_partition, committed_offset>& offsets,
+                          time_point deadline) {
+  return (*this)[group].commit(offsets, deadline);
+}
+
 void group_client_pool::forget(const std::string& group) {
   auto it = clients_.find(group);
   if (it == clients_.end())

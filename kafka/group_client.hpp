@@ -8,7 +8,7 @@
 #pragma once
 
 #include "core/error.hpp"
-#include "kafka/group_offsets.hpp"
+#include "kafka/group_offsets_io.hpp"
 #include "kafka/properties.hpp"
 
 #include <memory>
@@ -48,20 +48,27 @@ private:
 };
 
 // One group_client per group, made on first use and kept (a service translates the same
-// groups cycle after cycle).
-class group_client_pool {
+// groups cycle after cycle): groups.offsetClients per-group.
+class group_client_pool final : public group_offsets_io {
 public:
   explicit group_client_pool(properties props,
                              std::chrono::milliseconds request_timeout = std::chrono::seconds(60))
       : props_(std::move(props)), request_timeout_(request_timeout) {}
   // The group's client, a new one when there was none or it was closed.
   group_client& operator[](const std::string& group);
+  result<std::map<topic_partition, committed_offset>>
+  committed(const std::string& group, const std::vector<topic_partition>& partitions,
+            time_point deadline) override;
+  result<std::map<topic_partition, alter_outcome>>
+  commit(const std::string& group, const std::map<topic_partition, committed_offset>& offsets,
+         time_point deadline) override;
+
   // Drops a group's client after a failed call; the next use makes a new one. A handle whose
   // coordinator connection got stuck after a broker outage kept timing out for minutes on
   // the 2.0.2 mock (reliability seed 202) while a fresh handle finds the coordinator again.
   // Its handle is closed on a thread of its own: closing a group consumer whose coordinator
   // is unreachable can block for its timeouts, and the caller serves other groups.
-  void forget(const std::string& group);
+  void forget(const std::string& group) override;
 
 private:
   properties props_;

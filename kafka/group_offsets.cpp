@@ -22,16 +22,24 @@ struct admin_options {
   ~admin_options() { rd_kafka_AdminOptions_destroy(ptr); }
 };
 
+// An admin result event's request-level error, if any.
+std::optional<error_info> event_failure(rd_kafka_event_t* ev, const std::string& what) {
+  auto e = rd_kafka_event_error(ev);
+  if (!e)
+    return std::nullopt;
+  return error_info{e == RD_KAFKA_RESP_ERR__UNSUPPORTED_FEATURE ? ec::not_supported
+                                                                : ec::kafka_error,
+                    what + ": " + rd_kafka_event_error_string(ev)};
+}
+
 // Waits for the admin result event; an error event becomes an error_info.
 result<event_ptr> await(rd_kafka_queue_t* queue, std::chrono::milliseconds timeout,
                         const std::string& what) {
   event_ptr ev{rd_kafka_queue_poll(queue, ms(timeout) + 5000)};
   if (!ev)
     return error_info{ec::kafka_error, what + ": no answer"};
-  if (auto e = rd_kafka_event_error(ev.get()))
-    return error_info{e == RD_KAFKA_RESP_ERR__UNSUPPORTED_FEATURE ? ec::not_supported
-                                                                  : ec::kafka_error,
-                      what + ": " + rd_kafka_event_error_string(ev.get())};
+  if (auto e = event_failure(ev.get(), what))
+    return *e;
   return ev;
 }
 
@@ -86,26 +94,29 @@ committed_offsets(const rd_kafka_topic_partition_list_t& list) {
   return out;
 }
 
-result<std::map<topic_partition, committed_offset>>
-list_group_offsets(rd_kafka_t* rk, const std::string& group,
-                   const std::vector<topic_partition>& partitions,
-                   std::chrono::milliseconds timeout) {
+void send_list_group_offsets(rd_kafka_t* rk, const std::string& group,
+                             const std::vector<topic_partition>& partitions,
+                             std::chrono::milliseconds timeout, rd_kafka_queue_t* answers,
+                             void* opaque) {
   topic_partition_list_ptr wanted;
   if (!partitions.empty())
     wanted = to_partition_list(partitions);
   auto* request = rd_kafka_ListConsumerGroupOffsets_new(group.c_str(), wanted.get());
-  queue_ptr queue{rd_kafka_queue_new(rk)};
   {
     admin_options options{rk, RD_KAFKA_ADMIN_OP_LISTCONSUMERGROUPOFFSETS, timeout};
-    rd_kafka_ListConsumerGroupOffsets(rk, &request, 1, options.ptr, queue.get());
+    rd_kafka_AdminOptions_set_opaque(options.ptr, opaque);
+    rd_kafka_ListConsumerGroupOffsets(rk, &request, 1, options.ptr, answers);
   }
   rd_kafka_ListConsumerGroupOffsets_destroy(request);
-  auto ev = await(queue.get(), timeout, "reading the offsets of group " + group);
-  if (!ev)
-    return ev.error();
+}
+
+result<std::map<topic_partition, committed_offset>>
+read_list_group_offsets(rd_kafka_event_t* answer, const std::string& group) {
+  if (auto e = event_failure(answer, "reading the offsets of group " + group))
+    return *e;
   size_t n = 0;
   const auto** groups = rd_kafka_ListConsumerGroupOffsets_result_groups(
-      rd_kafka_event_ListConsumerGroupOffsets_result(ev->get()), &n);
+      rd_kafka_event_ListConsumerGroupOffsets_result(answer), &n);
   std::map<topic_partition, committed_offset> out;
   for (size_t g = 0; g < n; ++g) {
     if (const auto* err = rd_kafka_group_result_error(groups[g]))
@@ -118,24 +129,39 @@ list_group_offsets(rd_kafka_t* rk, const std::string& group,
   return out;
 }
 
-result<std::map<topic_partition, alter_outcome>>
-alter_group_offsets(rd_kafka_t* rk, const std::string& group,
-                    const std::map<topic_partition, committed_offset>& offsets,
-                    std::chrono::milliseconds timeout) {
-  auto list = to_partition_list(offsets);
-  auto* request = rd_kafka_AlterConsumerGroupOffsets_new(group.c_str(), list.get());
+result<std::map<topic_partition, committed_offset>>
+list_group_offsets(rd_kafka_t* rk, const std::string& group,
+                   const std::vector<topic_partition>& partitions,
+                   std::chrono::milliseconds timeout) {
   queue_ptr queue{rd_kafka_queue_new(rk)};
-  {
-    admin_options options{rk, RD_KAFKA_ADMIN_OP_ALTERCONSUMERGROUPOFFSETS, timeout};
-    rd_kafka_AlterConsumerGroupOffsets(rk, &request, 1, options.ptr, queue.get());
-  }
-  rd_kafka_AlterConsumerGroupOffsets_destroy(request);
-  auto ev = await(queue.get(), timeout, "committing offsets of group " + group);
+  send_list_group_offsets(rk, group, partitions, timeout, queue.get(), nullptr);
+  auto ev = await(queue.get(), timeout, "reading the offsets of group " + group);
   if (!ev)
     return ev.error();
+  return read_list_group_offsets(ev->get(), group);
+}
+
+void send_alter_group_offsets(rd_kafka_t* rk, const std::string& group,
+                              const std::map<topic_partition, committed_offset>& offsets,
+                              std::chrono::milliseconds timeout, rd_kafka_queue_t* answers,
+                              void* opaque) {
+  auto list = to_partition_list(offsets);
+  auto* request = rd_kafka_AlterConsumerGroupOffsets_new(group.c_str(), list.get());
+  {
+    admin_options options{rk, RD_KAFKA_ADMIN_OP_ALTERCONSUMERGROUPOFFSETS, timeout};
+    rd_kafka_AdminOptions_set_opaque(options.ptr, opaque);
+    rd_kafka_AlterConsumerGroupOffsets(rk, &request, 1, options.ptr, answers);
+  }
+  rd_kafka_AlterConsumerGroupOffsets_destroy(request);
+}
+
+result<std::map<topic_partition, alter_outcome>>
+read_alter_group_offsets(rd_kafka_event_t* answer, const std::string& group) {
+  if (auto e = event_failure(answer, "committing offsets of group " + group))
+    return *e;
   size_t n = 0;
   const auto** groups = rd_kafka_AlterConsumerGroupOffsets_result_groups(
-      rd_kafka_event_AlterConsumerGroupOffsets_result(ev->get()), &n);
+      rd_kafka_event_AlterConsumerGroupOffsets_result(answer), &n);
   std::map<topic_partition, alter_outcome> out;
   for (size_t g = 0; g < n; ++g) {
     if (const auto* err = rd_kafka_group_result_error(groups[g])) {
@@ -152,6 +178,18 @@ alter_group_offsets(rd_kafka_t* rk, const std::string& group,
     }
   }
   return out;
+}
+
+result<std::map<topic_partition, alter_outcome>>
+alter_group_offsets(rd_kafka_t* rk, const std::string& group,
+                    const std::map<topic_partition, committed_offset>& offsets,
+                    std::chrono::milliseconds timeout) {
+  queue_ptr queue{rd_kafka_queue_new(rk)};
+  send_alter_group_offsets(rk, group, offsets, timeout, queue.get(), nullptr);
+  auto ev = await(queue.get(), timeout, "committing offsets of group " + group);
+  if (!ev)
+    return ev.error();
+  return read_alter_group_offsets(ev->get(), group);
 }
 
 result<std::vector<std::string>> list_groups(rd_kafka_t* rk, std::chrono::milliseconds timeout) {

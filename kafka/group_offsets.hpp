@@ -34,12 +34,28 @@ struct alter_outcome {
   rd_kafka_resp_err_t error = RD_KAFKA_RESP_ERR_NO_ERROR;
 };
 
+// The same two calls in halves, for many requests in flight on one client
+// (kafka/group_offsets_server.hpp): the send puts its answer on `answers` with `opaque`
+// (rd_kafka_event_opaque), the read turns that answer into what the call returns.
+void send_list_group_offsets(rd_kafka_t* rk, const std::string& group,
+                             const std::vector<topic_partition>& partitions,
+                             std::chrono::milliseconds timeout, rd_kafka_queue_t* answers,
+                             void* opaque);
+result<std::map<topic_partition, committed_offset>>
+read_list_group_offsets(rd_kafka_event_t* answer, const std::string& group);
+
 // Writes all offsets of one group in one request. A group with live members is refused by
 // the broker: that comes back as ec::active_group.
 result<std::map<topic_partition, alter_outcome>>
 alter_group_offsets(rd_kafka_t* rk, const std::string& group,
                     const std::map<topic_partition, committed_offset>& offsets,
                     std::chrono::milliseconds timeout);
+void send_alter_group_offsets(rd_kafka_t* rk, const std::string& group,
+                              const std::map<topic_partition, committed_offset>& offsets,
+                              std::chrono::milliseconds timeout, rd_kafka_queue_t* answers,
+                              void* opaque);
+result<std::map<topic_partition, alter_outcome>> read_alter_group_offsets(rd_kafka_event_t* answer,
+                                                                          const std::string& group);
 
 // The partition lists both the admin and the consumer paths speak: offsets with metadata to a
 // list, and a list's committed offsets back (partitions without a commit left out).

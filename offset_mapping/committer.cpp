@@ -3,6 +3,7 @@
 #include "core/commit_plan.hpp"
 #include "core/deadline.hpp"
 #include "offset_mapping/error.hpp"
+#include "offset_mapping/offset_clients.hpp"
 
 #include <caf/all.hpp>
 #include <spdlog/spdlog.h>
@@ -54,8 +55,10 @@ committer_actor::behavior_type committer(committer_actor::stateful_pointer<commi
                                          std::shared_ptr<write_fence> fence) {
   // A request lives no longer than the commit timeout, so an abandoned write's client is
   // destroyed within it too (group_client::commit).
-  self->state.groups = std::make_unique<kafka::group_client_pool>(cfg.target.kafka.for_consumer(),
-                                                                  cfg.groups.commit_timeout);
+  auto clients = make_offset_clients(cfg.groups, cfg.target, cfg.groups.commit_timeout);
+  if (!clients)
+    throw std::runtime_error(clients.error().message);
+  self->state.groups = std::move(clients.value());
   return {
       [=](commit_atom, const std::string& group,
           std::vector<commit_entry> entries) -> caf::result<commit_report> {
@@ -76,13 +79,12 @@ committer_actor::behavior_type committer(committer_actor::stateful_pointer<commi
         entries.erase(leased, entries.end());
         if (entries.empty())
           return report;
-        auto& client = (*self->state.groups)[group];
+        auto& client = *self->state.groups;
         const auto& prefix = cfg.groups.offset_guard_prefix;
         std::vector<kafka::topic_partition> partitions;
         for (const auto& e : entries)
           partitions.emplace_back(e.target_topic, e.target_partition);
-        auto current = client.committed(
-            partitions, std::chrono::milliseconds{std::max(1, core::ms_left(deadline))});
+        auto current = client.committed(group, partitions, deadline);
         if (!current) {
           self->state.groups->forget(group);
           return make_error(current.error()); // the group counts it and retries next cycle
@@ -110,7 +112,7 @@ committer_actor::behavior_type committer(committer_actor::stateful_pointer<commi
         counters->skipped_foreign += static_cast<uint64_t>(report.foreign);
         if (writes.empty())
           return report;
-        auto written = client.commit(writes, deadline);
+        auto written = client.commit(group, writes, deadline);
         if (!written) {
           if (written.error().code == ec::active_group) {
             report.active_group = true;

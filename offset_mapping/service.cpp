@@ -2,6 +2,7 @@
 
 #include "kafka/admin.hpp"
 #include "kafka/group_offsets.hpp"
+#include "kafka/group_offsets_helper.hpp"
 #include "offset_mapping/committer.hpp"
 #include "offset_mapping/group.hpp"
 #include "offset_mapping/mapping_ingest.hpp"
@@ -72,11 +73,13 @@ struct offset_mapping_service::impl {
     if (!cfg.features.apply_mappings_guard)
       spdlog::warn("offset-mapping: features.applyMappingsGuard is DISABLED: target commits may "
                    "move backwards; use this only for troubleshooting or a full reset");
+    if (cfg.groups.offset_clients_kind == config::offset_clients::shared)
+      if (auto helper = kafka::find_group_offsets_helper(); !helper)
+        throw std::runtime_error(helper.error().message);
     auto from = open_feed();
     for (int i = 0; i < cfg.groups.io_parallelism; ++i)
       lanes.push_back(
-          {feed ? source_offsets_actor{}
-                : system.spawn<caf::detached>(source_offsets, cfg.source.kafka.for_consumer()),
+          {feed ? source_offsets_actor{} : system.spawn<caf::detached>(source_offsets, cfg),
            system.spawn<caf::detached>(committer, cfg, counters, fence)});
     const auto& sel = cfg.groups.consumer_groups;
     if (sel.regex.empty()) {
@@ -93,11 +96,15 @@ struct offset_mapping_service::impl {
       feed->start();
     std::lock_guard<std::mutex> lock{groups_mutex};
     spdlog::info("offset-mapping: pipeline {}: mappings from {} on target, groups {}, {}, {} "
-                 "I/O lanes, guard {}",
+                 "I/O lanes ({}), guard {}",
                  cfg.name, cfg.offset_mapping.topic,
                  sel.regex.empty() ? std::to_string(groups.size()) + " listed"
                                    : "matching \"" + sel.regex + "\"",
-                 from, cfg.groups.io_parallelism, cfg.features.apply_mappings_guard ? "on" : "OFF");
+                 from, cfg.groups.io_parallelism,
+                 cfg.groups.offset_clients_kind == config::offset_clients::shared
+                     ? "offsets through one helper process each"
+                     : "offsets through a client per group",
+                 cfg.features.apply_mappings_guard ? "on" : "OFF");
   }
 
   // groups.sourceCommits: the feed when it can (or must) read __consumer_offsets; says where

@@ -1,6 +1,7 @@
 #include "offset_mapping/source_offsets.hpp"
 
 #include "offset_mapping/error.hpp"
+#include "offset_mapping/offset_clients.hpp"
 
 #include <caf/all.hpp>
 
@@ -10,15 +11,19 @@ using namespace std::chrono_literals;
 
 source_offsets_actor::behavior_type
 source_offsets(source_offsets_actor::stateful_pointer<source_offsets_state> self,
-               kafka::properties consumer_props) {
-  self->state.groups = std::make_unique<kafka::group_client_pool>(std::move(consumer_props));
+               config::pipeline_config cfg) {
+  auto clients = make_offset_clients(cfg.groups, cfg.source, std::chrono::seconds(60));
+  if (!clients)
+    throw std::runtime_error(clients.error().message);
+  self->state.groups = std::move(clients.value());
   return {
       [=](fetch_atom, const std::string& group,
           const std::vector<source_commit>& wanted) -> caf::result<std::vector<source_commit>> {
         std::vector<kafka::topic_partition> partitions;
         for (const auto& w : wanted)
           partitions.emplace_back(w.topic, w.partition);
-        auto committed = (*self->state.groups)[group].committed(partitions, 10s);
+        auto committed = self->state.groups->committed(group, partitions,
+                                                       std::chrono::steady_clock::now() + 10s);
         if (!committed) {
           self->state.groups->forget(group);
           return make_error(committed.error());

@@ -5,6 +5,7 @@
 #include "kafka/admin.hpp"
 #include "kafka/group_client.hpp"
 #include "kafka/group_offsets.hpp"
+#include "kafka/group_offsets_helper.hpp"
 #include "offset_mapping/committer.hpp"
 #include "offset_mapping/service.hpp"
 
@@ -59,6 +60,40 @@ TEST_CASE("a group write not answered in time is abandoned and does not land whe
     seen = committed(cluster.bootstrap_servers(), "app", tp).value_or(-1);
   }
   CHECK(seen == 10);
+}
+
+TEST_CASE("a write through the helper not answered in time kills the helper and does not land "
+          "when the coordinator comes back",
+          "[offset-mapping][committer][helper]") {
+  kafka::mock_cluster cluster{3};
+  cluster.create_topic("orders", 1);
+  REQUIRE(rd_kafka_mock_coordinator_set(cluster.native(), "group", "app", 2) == 0);
+  const kafka::topic_partition tp{"orders", 0};
+  auto path = kafka::find_group_offsets_helper();
+  REQUIRE(path);
+  kafka::group_offsets_helper helper{{{"bootstrap.servers", cluster.bootstrap_servers()}}, *path};
+  REQUIRE(helper.commit("app", {{tp, {10, "first"}}}, clock::now() + 10s));
+
+  cluster.broker_down(2); // the group's coordinator
+  auto started = clock::now();
+  auto written = helper.commit("app", {{tp, {20, "late"}}}, started + 1s);
+  REQUIRE_FALSE(written);
+  CHECK_THAT(written.error().message, Catch::Contains("abandoned"));
+  CHECK(clock::now() - started < 10s);
+  CHECK_FALSE(helper.helper_pid()); // killed and reaped before commit() returned
+
+  cluster.broker_up(2);
+  auto watch_until = clock::now() + 5s;
+  int64_t seen = 10;
+  while (clock::now() < watch_until && seen == 10) {
+    std::this_thread::sleep_for(100ms); // polling the group's commit
+    seen = committed(cluster.bootstrap_servers(), "app", tp).value_or(-1);
+  }
+  CHECK(seen == 10);
+  // The next request starts a new helper and goes through.
+  REQUIRE(helper.commit("app", {{tp, {30, "next"}}}, clock::now() + 10s));
+  CHECK(committed(cluster.bootstrap_servers(), "app", tp) == 30);
+  CHECK(helper.started() == 2);
 }
 
 TEST_CASE("the committer writes only for mapping partitions this worker holds a lease on",

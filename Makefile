@@ -3,7 +3,7 @@ BUILD ?= build
 JOBS  ?= $(shell nproc)
 CMAKE_FLAGS ?= -DCMAKE_BUILD_TYPE=RelWithDebInfo
 
-.PHONY: all deps configure build test test-broker-faults demo fuzz bench bench-workers reliability reliability-kafka clean
+.PHONY: all deps configure build test test-broker-faults demo fuzz bench bench-workers bench-groups reliability reliability-kafka clean
 
 all: build
 
@@ -39,6 +39,13 @@ bench: build
 bench-workers: build
 	@tools/install-deps.sh gnuplot-nox
 	@tools/bench-workers-report.sh $(BUILD)
+
+# Thousands of consumer groups on one offset-mapping worker, per-group clients against the
+# shared helper, on mock clusters and on real Kafka (its section of bench/REPORT.md and
+# bench/groups.png).
+bench-groups: build
+	@tools/install-deps.sh gnuplot-nox
+	@tools/bench-groups-report.sh $(BUILD)
 
 # Seeded fault-injection scenarios over the real processes (docs/reliability.md): a new random
 # seed each run unless RELIABILITY_SEED is given; every scenario's seed is printed for replay.

@@ -41,6 +41,7 @@ namespace {
 constexpr int records = 100;
 
 struct process_usage {
+  bool complete = true; // false: /proc could not be read (out of descriptors)
   size_t threads = 0;
   size_t rss_kib = 0;
   std::set<std::string> sockets; // "socket:[inode]"
@@ -52,7 +53,10 @@ process_usage usage() {
   auto self = std::to_string(::getpid());
   std::vector<std::string> pids{self};
   std::error_code err; // out of descriptors (per-group runs can be): counted as far as it can
-  for (const auto& entry : fs::directory_iterator("/proc", err)) {
+  fs::directory_iterator processes{"/proc", err};
+  if (err)
+    out.complete = false;
+  for (const auto& entry : processes) {
     auto name = entry.path().filename().string();
     if (!std::all_of(name.begin(), name.end(), ::isdigit))
       continue;
@@ -70,6 +74,8 @@ process_usage usage() {
   }
   for (const auto& pid : pids) {
     std::ifstream status{"/proc/" + pid + "/status"};
+    if (!status)
+      out.complete = false;
     for (std::string line; std::getline(status, line);) {
       if (line.rfind("Threads:", 0) == 0)
         out.threads += std::stoul(line.substr(8));
@@ -106,9 +112,9 @@ size_t connections_to(const std::set<int>& ports) {
   return n;
 }
 
-std::set<int> broker_ports(const kafka::mock_cluster& c) {
+std::set<int> broker_ports(const std::string& bootstrap) {
   std::set<int> out;
-  std::istringstream list{c.bootstrap_servers()};
+  std::istringstream list{bootstrap};
   for (std::string hp; std::getline(list, hp, ',');)
     out.insert(std::stoi(hp.substr(hp.rfind(':') + 1)));
   return out;
@@ -131,11 +137,22 @@ struct run_result {
   double p50_ms = 0, p99_ms = 0;
 };
 
-run_result run(const std::string& mode, int groups, int partitions, kafka::mock_cluster& source,
-               kafka::mock_cluster& target, std::chrono::seconds limit) {
+struct bench_setup {
+  std::string source, target; // bootstrap servers
+  int partitions = 8;
+  std::string source_commits = "poll"; // the mock has no __consumer_offsets
+  int samples = 20;
+  std::chrono::seconds limit{120};
+};
+
+run_result run(const std::string& mode, int groups, const bench_setup& setup) {
+  const auto& source = setup.source;
+  const auto& target = setup.target;
+  const int partitions = setup.partitions;
+  const auto limit = setup.limit;
   auto run_name = mode + "-" + std::to_string(groups);
   // Source commits of this run's groups, through one helper (fast for thousands).
-  kafka::group_offsets_helper writer{{{"bootstrap.servers", source.bootstrap_servers()}},
+  kafka::group_offsets_helper writer{{{"bootstrap.servers", source}},
                                      kafka::find_group_offsets_helper().value_or_throw()};
   std::string names;
   for (int g = 0; g < groups; ++g) {
@@ -145,14 +162,13 @@ run_result run(const std::string& mode, int groups, int partitions, kafka::mock_
     writer.commit(group_name(run_name, g), commits, clock_type::now() + 30s).value_or_throw();
     names += (g ? ", " : "") + group_name(run_name, g);
   }
-  auto yaml = "name: " + run_name + "\nsource: {kafka: {common: {bootstrap.servers: \"" +
-              source.bootstrap_servers() +
-              "\"}}}\ntarget: {kafka: {common: {bootstrap.servers: \"" +
-              target.bootstrap_servers() +
+  auto yaml = "name: " + run_name + "\nsource: {kafka: {common: {bootstrap.servers: \"" + source +
+              "\"}}}\ntarget: {kafka: {common: {bootstrap.servers: \"" + target +
               "\"}}}\nreplication:\n  - source: {topic: [orders]}\n"
               "offsetMapping: {partitions: 2}\n"
               "groups: {consumerGroups: [" +
-              names + "], pollInterval: 100ms, offsetClients: " + mode + "}\n";
+              names + "], pollInterval: 100ms, offsetClients: " + mode +
+              ", sourceCommits: " + setup.source_commits + "}\n";
   auto loaded = config::load_string(yaml, "bench.yaml");
   if (!loaded.ok())
     throw std::runtime_error("bench config is invalid");
@@ -176,7 +192,8 @@ run_result run(const std::string& mode, int groups, int partitions, kafka::mock_
   out.done = counters.commits_written + counters.commits_unchanged;
   out.first_pass_s = std::chrono::duration<double>(clock_type::now() - started).count();
   auto after = usage();
-  out.use.threads = after.threads - before.threads;
+  out.use.complete = before.complete && after.complete;
+  out.use.threads = after.threads > before.threads ? after.threads - before.threads : 0;
   out.use.rss_kib = after.rss_kib > before.rss_kib ? after.rss_kib - before.rss_kib : 0;
   out.connections = connections_to(ports) - std::min(connections_to(ports), connections_before);
   if (out.reached) {
@@ -186,12 +203,11 @@ run_result run(const std::string& mode, int groups, int partitions, kafka::mock_
     counters.wait_for_cycles(from + uint64_t(passes) * uint64_t(groups), 10min);
     out.pass_s = std::chrono::duration<double>(clock_type::now() - start).count() / passes;
     // Latency: a sample of groups moves on source; each until its translation is on target.
-    auto target_admin =
-        kafka::make_admin_client({{"bootstrap.servers", target.bootstrap_servers()}});
+    auto target_admin = kafka::make_admin_client({{"bootstrap.servers", target}});
     std::vector<double> ms;
-    constexpr int samples = 20;
+    const int samples = std::min(setup.samples, groups); // each sample moves a group of its own
     for (int i = 0; i < samples; ++i) {
-      int g = (i * 7919) % groups; // distinct groups for any count used here
+      int g = (i * 7919) % groups; // distinct: 7919 is prime, no count here a multiple
       auto group = group_name(run_name, g);
       auto moved = records; // forward: the guard keeps a moved-back group where it was
       auto committed_at = clock_type::now();
@@ -221,18 +237,52 @@ run_result run(const std::string& mode, int groups, int partitions, kafka::mock_
 } // namespace
 
 // groups_bench [group counts, comma-separated] [partitions] [per-group limit] [seconds limit]
+//              [samples] [modes, comma-separated] [source bootstrap] [target bootstrap]
+// With bootstrap servers (real clusters: bench/groups.sh), source commits are read from
+// __consumer_offsets (sourceCommits auto); without, two mock clusters of 3 brokers are used
+// and polled.
 int main(int argc, char** argv) {
   std::string counts = argc > 1 ? argv[1] : "300,1000,2000,10000";
-  int partitions = argc > 2 ? std::atoi(argv[2]) : 8;
+  bench_setup setup;
+  setup.partitions = argc > 2 ? std::atoi(argv[2]) : 8;
   int per_group_max = argc > 3 ? std::atoi(argv[3]) : 1000;
-  auto limit = std::chrono::seconds(argc > 4 ? std::atoi(argv[4]) : 120);
+  setup.limit = std::chrono::seconds(argc > 4 ? std::atoi(argv[4]) : 120);
+  setup.samples = argc > 5 ? std::atoi(argv[5]) : 20;
+  std::vector<std::string> modes;
+  std::istringstream mode_list{argc > 6 ? argv[6] : "shared,per-group"};
+  for (std::string m; std::getline(mode_list, m, ',');)
+    modes.push_back(m);
   spdlog::set_level(spdlog::level::critical); // per-group runs can log thousands of errors
-  kafka::mock_cluster source{3}, target{3};
-  source.create_topic("orders", partitions);
-  target.create_topic("orders", partitions);
-  target.create_topic("__k2k_offset_mappings", 2);
+  std::unique_ptr<kafka::mock_cluster> mock_source, mock_target;
+  if (argc > 8) {
+    setup.source = argv[7];
+    setup.target = argv[8];
+    setup.source_commits = "auto";
+  } else {
+    mock_source = std::make_unique<kafka::mock_cluster>(3);
+    mock_target = std::make_unique<kafka::mock_cluster>(3);
+    setup.source = mock_source->bootstrap_servers();
+    setup.target = mock_target->bootstrap_servers();
+  }
+  const int partitions = setup.partitions;
+  if (mock_source) { // the mock has no CreateTopics
+    mock_source->create_topic("orders", partitions);
+    mock_target->create_topic("orders", partitions);
+    mock_target->create_topic("__k2k_offset_mappings", 2);
+  } else {
+    for (const auto& [bootstrap, topic] :
+         {std::pair{setup.source, "orders"}, std::pair{setup.target, "orders"},
+          std::pair{setup.target, "__k2k_offset_mappings"}}) {
+      auto admin = kafka::make_admin_client({{"bootstrap.servers", bootstrap}});
+      auto n = std::string{topic} == "orders" ? partitions : 2;
+      if (auto failed = kafka::create_topic(admin.get(), {topic, n, -1, {}}, 30s)) {
+        std::fprintf(stderr, "creating %s: %s\n", topic, failed->message.c_str());
+        return 1;
+      }
+    }
+  }
   {
-    auto p = kafka::make_producer({{"bootstrap.servers", source.bootstrap_servers()}});
+    auto p = kafka::make_producer({{"bootstrap.servers", setup.source}});
     for (int part = 0; part < partitions; ++part)
       for (int i = 0; i < records; ++i)
         rd_kafka_producev(p.get(), RD_KAFKA_V_TOPIC("orders"), RD_KAFKA_V_PARTITION(part),
@@ -242,14 +292,13 @@ int main(int argc, char** argv) {
   }
   // Replicated once (the mappings stay on target); each run translates groups of its own.
   {
-    auto cfg = config::load_string("name: groups-bench\nsource: {kafka: {common: "
-                                   "{bootstrap.servers: \"" +
-                                       source.bootstrap_servers() +
-                                       "\"}}}\ntarget: {kafka: {common: {bootstrap.servers: \"" +
-                                       target.bootstrap_servers() +
-                                       "\"}}}\nreplication:\n  - source: {topic: [orders]}\n"
-                                       "offsetMapping: {partitions: 2}\n",
-                                   "bench.yaml");
+    auto cfg = config::load_string(
+        "name: groups-bench\nsource: {kafka: {common: "
+        "{bootstrap.servers: \"" +
+            setup.source + "\"}}}\ntarget: {kafka: {common: {bootstrap.servers: \"" + setup.target +
+            "\"}}}\nreplication:\n  - source: {topic: [orders]}\n"
+            "offsetMapping: {partitions: 2}\n",
+        "bench.yaml");
     replication::replication_worker replicator{cfg.config};
     std::thread replicating{[&] { replicator.run(); }};
     if (!replicator.wait_for_status(
@@ -261,28 +310,33 @@ int main(int argc, char** argv) {
     replicator.stop();
     replicating.join();
   }
-  std::printf("groups bench: mock clusters of 3 brokers, %d partitions, pollInterval 100ms, "
-              "4 I/O lanes, %d s limit per run; per-group runs up to %d groups\n",
-              partitions, static_cast<int>(limit.count()), per_group_max);
+  std::printf("groups bench: %s, %d partitions, pollInterval 100ms, sourceCommits %s, 4 I/O "
+              "lanes, %d s limit per run, %d latency samples; per-group runs up to %d groups\n",
+              mock_source ? "mock clusters of 3 brokers" : "real clusters", partitions,
+              setup.source_commits.c_str(), static_cast<int>(setup.limit.count()), setup.samples,
+              per_group_max);
   std::printf("mode groups first_pass_s pass_s threads connections rss_mib p50_ms p99_ms\n");
   std::istringstream list{counts};
   for (std::string count; std::getline(list, count, ',');) {
     int groups = std::stoi(count);
-    for (std::string mode : {"per-group", "shared"}) {
+    // A process does not give the system back the heap a run grew: for RSS figures of each
+    // run's own, run one mode and count per process (tools/bench-groups-report.sh does).
+    for (const auto& mode : modes) {
       if (mode == "per-group" && groups > per_group_max) {
         std::printf("%s %d not-run\n", mode.c_str(), groups);
         continue;
       }
-      auto r = run(mode, groups, partitions, source, target, limit);
+      auto r = run(mode, groups, setup);
+      auto threads = r.use.complete ? std::to_string(r.use.threads) : std::string{"n/a"};
+      auto rss = r.use.complete ? std::to_string(r.use.rss_kib / 1024) : std::string{"n/a"};
       if (!r.reached)
-        std::printf("%s %d not-reached %llu/%llu %zu %zu %.0f\n", mode.c_str(), groups,
+        std::printf("%s %d not-reached %llu/%llu %s %zu %s\n", mode.c_str(), groups,
                     static_cast<unsigned long long>(r.done),
                     static_cast<unsigned long long>(uint64_t(groups) * uint64_t(partitions)),
-                    r.use.threads, r.connections, r.use.rss_kib / 1024.0);
+                    threads.c_str(), r.connections, rss.c_str());
       else
-        std::printf("%s %d %.2f %.3f %zu %zu %.0f %.0f %.0f\n", mode.c_str(), groups,
-                    r.first_pass_s, r.pass_s, r.use.threads, r.connections, r.use.rss_kib / 1024.0,
-                    r.p50_ms, r.p99_ms);
+        std::printf("%s %d %.2f %.3f %s %zu %s %.0f %.0f\n", mode.c_str(), groups, r.first_pass_s,
+                    r.pass_s, threads.c_str(), r.connections, rss.c_str(), r.p50_ms, r.p99_ms);
       std::fflush(stdout);
     }
   }

@@ -81,6 +81,9 @@ std::string offset_mapping_metrics(const offset_mapping::service_counters& c,
   m.counters_by("k2k_commits_total", "Target group-partition commits, by result.", p, "result",
                 {{"written", double(c.commits_written.load())},
                  {"unchanged", double(c.commits_unchanged.load())}});
+  m.counter("k2k_group_checks_skipped_total",
+            "Group cycles whose translations the committer had confirmed: target not asked.",
+            double(c.checks_skipped.load()), p);
   m.counters_by(
       "k2k_guard_rejections_total", "Commits the rewind guard refused, by reason.", p, "reason",
       {{"stale", double(c.skipped_stale.load())}, {"foreign", double(c.skipped_foreign.load())}});

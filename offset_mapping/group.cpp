@@ -7,6 +7,8 @@
 #include <caf/all.hpp>
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
+
 namespace k2k::offset_mapping {
 
 using namespace std::chrono_literals;
@@ -52,11 +54,27 @@ auto on_error(group_pointer self, cycle_ptr cycle) {
 void commit(group_pointer self, cycle_ptr cycle) {
   if (cycle->entries.empty())
     return finish(self, *cycle);
-  self->request(self->state.committer, 60s, commit_atom::value, self->state.group_id,
-                cycle->entries)
+  auto& st = self->state;
+  // Translations arrive in any order; sorted, a cycle compares with the settled one.
+  std::sort(cycle->entries.begin(), cycle->entries.end(),
+            [](const auto& a, const auto& b) { return a.key() < b.key(); });
+  auto asked = std::chrono::steady_clock::now();
+  if (cycle->entries == st.settled && asked < st.settled_until) {
+    ++st.counters->checks_skipped;
+    return finish(self, *cycle);
+  }
+  st.settled.clear();
+  self->request(st.committer, 60s, commit_atom::value, st.group_id, cycle->entries)
       .then(
-          [self, cycle](const commit_report& report) {
-            self->state.retry_soon = self->state.retry_soon || report.not_leased > 0;
+          [self, cycle, asked](const commit_report& report) {
+            auto& st = self->state;
+            st.retry_soon = st.retry_soon || report.not_leased > 0;
+            // Settled only when every entry is on target now: nothing held back, refused,
+            // failed or left to a newer version or another owner.
+            if (report.written + report.unchanged == static_cast<int32_t>(cycle->entries.size())) {
+              st.settled = cycle->entries;
+              st.settled_until = asked + settled_recheck;
+            }
             finish(self, *cycle);
           },
           on_error(self, cycle));
@@ -111,6 +129,7 @@ void start_cycle(group_pointer self) {
             auto& st = self->state;
             if (generation != st.owned_generation) {
               st.owned_generation = generation;
+              st.settled.clear(); // partitions moved: another owner may have written meanwhile
               st.mapping_of.clear();
               st.wanted.clear();
               for (auto& o : owned) {

@@ -37,7 +37,17 @@ struct group_state {
   uint64_t owned_generation = 0;
   std::map<std::pair<std::string, int32_t>, partition_index_actor> mapping_of;
   std::vector<source_commit> wanted;
+  // What the committer last found on target or wrote, every entry of it, and until when that
+  // is trusted without asking again (settled_recheck).
+  std::vector<commit_entry> settled;
+  std::chrono::steady_clock::time_point settled_until;
 };
+
+// A cycle whose translations are what the committer last confirmed for this group does not
+// ask it again for this long: each ask is two round trips on target (read, then write), and
+// thousands of idle groups kept every lane busy. After it the target is read again, so a
+// commit changed there by something else is seen.
+inline constexpr std::chrono::seconds settled_recheck{30};
 
 // `source` may be a null handle when the source commit feed pushes the group's commits.
 group_actor::behavior_type group(group_actor::stateful_pointer<group_state> self,

@@ -8,6 +8,7 @@
 
 #include <cstdint>
 #include <string>
+#include <tuple>
 #include <vector>
 
 namespace k2k::offset_mapping {
@@ -83,6 +84,13 @@ struct commit_entry {
   int64_t source_offset = 0;
   int32_t mapping_partition = 0;
   int64_t mapping_position = 0;
+
+  auto key() const { return std::tie(target_topic, target_partition); }
+  bool operator==(const commit_entry& o) const {
+    return key() == o.key() && target_offset == o.target_offset &&
+           source_offset == o.source_offset && mapping_partition == o.mapping_partition &&
+           mapping_position == o.mapping_position;
+  }
 };
 
 // What the committer did with one group's batch.

@@ -14,15 +14,16 @@
 namespace k2k::offset_mapping {
 
 struct service_counters {
-  std::atomic<uint64_t> mapping_records{0};         // mapping records applied
-  std::atomic<uint64_t> poison_records{0};          // undecodable mapping records skipped
-  std::atomic<uint64_t> translated{0};              // committable translations
-  std::atomic<uint64_t> pending{0};                 // source commits beyond replication (retried)
-  std::atomic<uint64_t> commits_written{0};         // group-partition offsets written on target
-  std::atomic<uint64_t> commits_unchanged{0};       // already at the translated offset
-  std::atomic<uint64_t> skipped_stale{0};           // guard: target holds a newer version
-  std::atomic<uint64_t> skipped_foreign{0};         // guard: target commit is not k2k's
-  std::atomic<uint64_t> active_group{0};            // target group had live members
+  std::atomic<uint64_t> mapping_records{0};   // mapping records applied
+  std::atomic<uint64_t> poison_records{0};    // undecodable mapping records skipped
+  std::atomic<uint64_t> translated{0};        // committable translations
+  std::atomic<uint64_t> pending{0};           // source commits beyond replication (retried)
+  std::atomic<uint64_t> commits_written{0};   // group-partition offsets written on target
+  std::atomic<uint64_t> commits_unchanged{0}; // already at the translated offset
+  std::atomic<uint64_t> checks_skipped{0};    // cycles whose translations were settled (group.hpp)
+  std::atomic<uint64_t> skipped_stale{0};     // guard: target holds a newer version
+  std::atomic<uint64_t> skipped_foreign{0};   // guard: target commit is not k2k's
+  std::atomic<uint64_t> active_group{0};      // target group had live members
   std::atomic<uint64_t> multiple_target_offsets{0}; // pipelines disagree on a translation
   std::atomic<uint64_t> errors{0};                  // failed Kafka calls (retried next cycle)
   std::atomic<uint64_t> cycles{0};                  // completed group translation cycles

@@ -142,6 +142,9 @@ struct bench_setup {
   int partitions = 8;
   std::string source_commits = "poll"; // the mock has no __consumer_offsets
   int samples = 20;
+  // Between latency samples: on real clusters they span 40 s, past the 30-45 s recheck of
+  // settled groups (offset_mapping/group.hpp), so a recheck wave would show.
+  std::chrono::milliseconds sample_gap{0};
   std::chrono::seconds limit{120};
 };
 
@@ -207,6 +210,7 @@ run_result run(const std::string& mode, int groups, const bench_setup& setup) {
     std::vector<double> ms;
     const int samples = std::min(setup.samples, groups); // each sample moves a group of its own
     for (int i = 0; i < samples; ++i) {
+      std::this_thread::sleep_for(setup.sample_gap); // spacing samples, not synchronising
       int g = (i * 7919) % groups; // distinct: 7919 is prime, no count here a multiple
       auto group = group_name(run_name, g);
       auto moved = records; // forward: the guard keeps a moved-back group where it was
@@ -258,6 +262,7 @@ int main(int argc, char** argv) {
     setup.source = argv[7];
     setup.target = argv[8];
     setup.source_commits = "auto";
+    setup.sample_gap = 400ms;
   } else {
     mock_source = std::make_unique<kafka::mock_cluster>(3);
     mock_target = std::make_unique<kafka::mock_cluster>(3);

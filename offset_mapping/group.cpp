@@ -8,6 +8,7 @@
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
+#include <functional>
 
 namespace k2k::offset_mapping {
 
@@ -73,7 +74,7 @@ void commit(group_pointer self, cycle_ptr cycle) {
             // failed or left to a newer version or another owner.
             if (report.written + report.unchanged == static_cast<int32_t>(cycle->entries.size())) {
               st.settled = cycle->entries;
-              st.settled_until = asked + settled_recheck;
+              st.settled_until = asked + settled_recheck + st.settled_spread;
             }
             finish(self, *cycle);
           },
@@ -174,6 +175,9 @@ group_actor::behavior_type group(group_pointer self, std::string group_id,
   st.committer = std::move(committer);
   st.counters = std::move(counters);
   st.pushed = !st.source;
+  st.settled_spread = std::chrono::milliseconds{
+      std::hash<std::string>{}(st.group_id) %
+      static_cast<size_t>(std::chrono::milliseconds{settled_recheck}.count() / 2)};
   self->send(self, tick_atom::value, st.tick);
   return {
       [self](tick_atom, uint64_t number) {

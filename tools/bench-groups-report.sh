@@ -6,7 +6,7 @@
 set -euo pipefail
 build=$(cd "${1:-build}" && pwd)
 mock_counts=${2:-1,300,1000,2000,10000}
-real_counts=${3:-300,2000}
+real_counts=${3:-300,2000,10000}
 here=$(cd "$(dirname "$0")/.." && pwd)
 cluster="$here/tools/kafka-cluster"
 data=$(mktemp -d /tmp/k2k-groups-bench-XXXXXX)

@@ -334,14 +334,16 @@ int main(int argc, char** argv) {
       auto r = run(mode, groups, setup);
       auto threads = r.use.complete ? std::to_string(r.use.threads) : std::string{"n/a"};
       auto rss = r.use.complete ? std::to_string(r.use.rss_kib / 1024) : std::string{"n/a"};
+      auto connections = r.use.complete ? std::to_string(r.connections) : std::string{"n/a"};
       if (!r.reached)
-        std::printf("%s %d not-reached %llu/%llu %s %zu %s\n", mode.c_str(), groups,
+        std::printf("%s %d not-reached %llu/%llu %s %s %s\n", mode.c_str(), groups,
                     static_cast<unsigned long long>(r.done),
                     static_cast<unsigned long long>(uint64_t(groups) * uint64_t(partitions)),
-                    threads.c_str(), r.connections, rss.c_str());
+                    threads.c_str(), connections.c_str(), rss.c_str());
       else
-        std::printf("%s %d %.2f %.3f %s %zu %s %.0f %.0f\n", mode.c_str(), groups, r.first_pass_s,
-                    r.pass_s, threads.c_str(), r.connections, rss.c_str(), r.p50_ms, r.p99_ms);
+        std::printf("%s %d %.2f %.3f %s %s %s %.0f %.0f\n", mode.c_str(), groups, r.first_pass_s,
+                    r.pass_s, threads.c_str(), connections.c_str(), rss.c_str(), r.p50_ms,
+                    r.p99_ms);
       std::fflush(stdout);
     }
   }

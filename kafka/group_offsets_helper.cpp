@@ -1,6 +1,7 @@
 #include "kafka/group_offsets_helper.hpp"
 
 #include "core/deadline.hpp"
+#include "kafka/socket_io.hpp"
 
 #include <poll.h>
 #include <signal.h>
@@ -29,19 +30,6 @@ constexpr const char* helper_name = "k2k-group-offsets";
 
 bool executable(const fs::path& p) {
   return ::access(p.c_str(), X_OK) == 0 && fs::is_regular_file(p);
-}
-
-bool send_all(int fd, const std::string& bytes) {
-  size_t done = 0;
-  while (done < bytes.size()) {
-    auto n = ::send(fd, bytes.data() + done, bytes.size() - done, MSG_NOSIGNAL);
-    if (n < 0 && errno == EINTR)
-      continue;
-    if (n <= 0)
-      return false;
-    done += static_cast<size_t>(n);
-  }
-  return true;
 }
 
 std::string describe_group_call(const wire::request& r) {

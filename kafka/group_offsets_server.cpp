@@ -3,6 +3,7 @@
 #include "core/group_offsets_wire.hpp"
 #include "kafka/admin.hpp"
 #include "kafka/group_offsets.hpp"
+#include "kafka/socket_io.hpp"
 
 #include <unistd.h>
 
@@ -24,19 +25,6 @@ struct in_flight {
   wire::op what;
   std::string group;
 };
-
-bool write_all(int fd, const std::string& bytes) {
-  size_t done = 0;
-  while (done < bytes.size()) {
-    auto n = ::write(fd, bytes.data() + done, bytes.size() - done);
-    if (n < 0 && errno == EINTR)
-      continue;
-    if (n <= 0)
-      return false;
-    done += static_cast<size_t>(n);
-  }
-  return true;
-}
 
 wire::reply failure(uint64_t id, const error_info& e) {
   return {id, e.code, e.message, {}};
@@ -83,7 +71,7 @@ int serve_group_offsets(int in, int out) {
   std::mutex out_mutex;
   auto reply = [&](const wire::reply& r) {
     std::lock_guard<std::mutex> lock{out_mutex};
-    write_all(out, wire::frame(wire::encode(r))); // a closed parent ends the read loop too
+    send_all(out, wire::frame(wire::encode(r))); // a closed parent ends the read loop too
   };
   handle_ptr rk;
   queue_ptr answers;

@@ -30,6 +30,21 @@ std::optional<int64_t> committed(const std::string& bootstrap, const std::string
   return read->at(tp).offset;
 }
 
+// The group's commit once it differs from `was`, or `was` if it did not within `watch`:
+// librdkafka sends a deferred commit as soon as the coordinator answers again (within a
+// second or two), so watching well past that shows it never will.
+int64_t commit_after(const std::string& bootstrap, const std::string& group,
+                     const kafka::topic_partition& tp, int64_t was,
+                     std::chrono::milliseconds watch) {
+  auto watch_until = clock::now() + watch;
+  int64_t seen = was;
+  while (clock::now() < watch_until && seen == was) {
+    std::this_thread::sleep_for(100ms); // polling the group's commit
+    seen = committed(bootstrap, group, tp).value_or(-1);
+  }
+  return seen;
+}
+
 } // namespace
 
 TEST_CASE("a group write not answered in time is abandoned and does not land when the "
@@ -50,16 +65,8 @@ TEST_CASE("a group write not answered in time is abandoned and does not land whe
   CHECK(clock::now() - started < 10s); // not held until the coordinator is back
   CHECK_FALSE(client.usable());
 
-  // librdkafka retries a deferred commit as soon as the coordinator answers again (within
-  // a second or two): watch well past that.
   cluster.broker_up(2);
-  auto watch_until = clock::now() + 5s;
-  int64_t seen = 10;
-  while (clock::now() < watch_until && seen == 10) {
-    std::this_thread::sleep_for(100ms); // polling the group's commit
-    seen = committed(cluster.bootstrap_servers(), "app", tp).value_or(-1);
-  }
-  CHECK(seen == 10);
+  CHECK(commit_after(cluster.bootstrap_servers(), "app", tp, 10, 5s) == 10);
 }
 
 TEST_CASE("a write through the helper not answered in time kills the helper and does not land "
@@ -83,13 +90,7 @@ TEST_CASE("a write through the helper not answered in time kills the helper and 
   CHECK_FALSE(helper.helper_pid()); // killed and reaped before commit() returned
 
   cluster.broker_up(2);
-  auto watch_until = clock::now() + 5s;
-  int64_t seen = 10;
-  while (clock::now() < watch_until && seen == 10) {
-    std::this_thread::sleep_for(100ms); // polling the group's commit
-    seen = committed(cluster.bootstrap_servers(), "app", tp).value_or(-1);
-  }
-  CHECK(seen == 10);
+  CHECK(commit_after(cluster.bootstrap_servers(), "app", tp, 10, 5s) == 10);
   // The next request starts a new helper and goes through.
   REQUIRE(helper.commit("app", {{tp, {30, "next"}}}, clock::now() + 10s));
   CHECK(committed(cluster.bootstrap_servers(), "app", tp) == 30);

@@ -12,6 +12,11 @@
 //   self->request(replicator, caf::infinite, k2k::status_atom::value).receive(
 //     [](const k2k::replicator_status& s) { ... }, [](caf::error&) { ... });
 //   self->request(replicator, caf::infinite, k2k::stop_atom::value).receive(...);
+//
+// The offset-mapping service starts helper processes (`k2k-group-offsets`, built and
+// installed with k2k) for its group-offset calls: ship it next to your executable, or on
+// PATH, or name it in $K2K_GROUP_OFFSETS_HELPER; or set groups.offsetClients: per-group
+// (docs/offset-mapping.md, "Group offsets I/O").
 #pragma once
 
 #include "config/load.hpp"

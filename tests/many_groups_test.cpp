@@ -1,39 +1,14 @@
 // Thousands of consumer groups on one worker (groups.offsetClients: shared): every
 // group-partition exact, and the worker's threads do not grow with the number of groups.
+#include "support/many_groups.hpp"
 #include "support/replication_fixture.hpp"
 #include "support/service_fixture.hpp"
 
-#include "kafka/admin.hpp"
-#include "kafka/group_offsets.hpp"
-#include "kafka/group_offsets_helper.hpp"
-
 #include <catch2/catch.hpp>
-
-#include <filesystem>
 
 using namespace k2k;
 using namespace k2k::test;
 using namespace std::chrono_literals;
-
-namespace {
-
-size_t threads_of_this_process() {
-  size_t n = 0;
-  for ([[maybe_unused]] const auto& task : std::filesystem::directory_iterator("/proc/self/task"))
-    ++n;
-  return n;
-}
-
-std::string group_name(int g) {
-  return "app-" + std::to_string(g);
-}
-
-// Spread positions, the log start and end included.
-int64_t source_commit(int g, int p, int64_t end) {
-  return (g * 7 + p * 13) % (end + 1);
-}
-
-} // namespace
 
 TEST_CASE("2000 groups are translated exactly by one worker whose threads stay bounded",
           "[offset-mapping][many-groups]") {
@@ -47,17 +22,10 @@ TEST_CASE("2000 groups are translated exactly by one worker whose threads stay b
     produce(c.target.bootstrap_servers(), "orders", p, numbered_records(p + 3, 900)); // prior data
     produce(c.source.bootstrap_servers(), "orders", p, numbered_records(records));
   }
-  // The groups' source commits, written through one helper (many groups, one client).
-  kafka::group_offsets_helper source_groups{{{"bootstrap.servers", c.source.bootstrap_servers()}},
-                                            kafka::find_group_offsets_helper().value_or_throw()};
+  commit_spread(c.source.bootstrap_servers(), "app", groups, "orders", partitions, records);
   std::string names;
-  for (int g = 0; g < groups; ++g) {
-    std::map<kafka::topic_partition, kafka::committed_offset> commits;
-    for (int p = 0; p < partitions; ++p)
-      commits[{"orders", p}] = {source_commit(g, p, records), ""};
-    REQUIRE(source_groups.commit(group_name(g), commits, std::chrono::steady_clock::now() + 10s));
-    names += (g ? ", " : "") + group_name(g);
-  }
+  for (int g = 0; g < groups; ++g)
+    names += (g ? ", " : "") + group_name("app", g);
 
   auto cfg = pipeline(c, "[orders]",
                       "offsetMapping: {partitions: 2}\n"
@@ -73,29 +41,9 @@ TEST_CASE("2000 groups are translated exactly by one worker whose threads stay b
   INFO("threads added by the service: " << threads_added);
   // Scheduler, ingest, lanes: a fixed number (a consumer handle per group added ~5 each).
   CHECK(threads_added < 100);
-
-  std::map<int32_t, core::copy_log> copies;
-  for (int p = 0; p < partitions; ++p)
-    copies.emplace(p, copies_on_target(c.target.bootstrap_servers(), "orders", p));
-  kafka::group_offsets_helper target_groups{{{"bootstrap.servers", c.target.bootstrap_servers()}},
-                                            kafka::find_group_offsets_helper().value_or_throw()};
-  std::vector<kafka::topic_partition> all;
-  for (int p = 0; p < partitions; ++p)
-    all.emplace_back("orders", p);
-  int exact = 0;
-  for (int g = 0; g < groups; ++g) {
-    auto on_target =
-        target_groups.committed(group_name(g), all, std::chrono::steady_clock::now() + 10s);
-    REQUIRE(on_target);
-    for (int p = 0; p < partitions; ++p) {
-      auto s = source_commit(g, p, records);
-      auto it = on_target->find({"orders", p});
-      if (it != on_target->end() &&
-          it->second.offset == copies.at(p).resume_at(s, records).value_or(-2))
-        ++exact;
-      else
-        FAIL_CHECK(group_name(g) << " orders[" << p << "] source " << s << " not exact");
-    }
-  }
-  CHECK(exact == groups * partitions);
+  auto inexact = inexact_group_partitions(c.target.bootstrap_servers(), "app", groups, "orders",
+                                          partitions, records);
+  for (const auto& what : inexact)
+    FAIL_CHECK(what);
+  CHECK(inexact.empty());
 }

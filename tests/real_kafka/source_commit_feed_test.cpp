@@ -3,6 +3,7 @@
 // so with a poll interval of a minute a commit is still translated within seconds; a group
 // that appears is picked up, and one whose offsets are deleted stops being translated.
 #include "core/ground_truth.hpp"
+#include "support/many_groups.hpp"
 #include "support/real_kafka.hpp"
 #include "support/replication_fixture.hpp"
 #include "support/service_fixture.hpp"
@@ -84,4 +85,41 @@ TEST_CASE("sourceCommits poll reads each group's commits every poll interval ins
   auto truth = copies_on_target(target, topic, 0).resume_at(4).value_or(-1);
   CHECK(poll_until([&] { return committed_offset(target, group, topic, 0) == truth; }, 30s));
   CHECK(om.service->counters()->source_commit_groups == 0); // the feed never ran
+}
+
+TEST_CASE("2000 groups read from __consumer_offsets are translated exactly by one worker",
+          "[kafka][offset-mapping][source-commits][many-groups]") {
+  constexpr int groups = 2000;
+  constexpr int partitions = 4;
+  constexpr int64_t records = 50;
+  const auto source = real_cluster("source"), target = real_cluster("target");
+  const auto topic = unique_name("orders"), mappings = unique_name("mappings");
+  create_real_topic(source, topic, partitions);
+  for (int p = 0; p < partitions; ++p)
+    produce(source, topic, p, numbered_records(records));
+  const auto prefix = unique_name("many");
+  commit_spread(source, prefix, groups, topic, partitions, records);
+  auto cfg =
+      real_pipeline("[" + topic + "]", "offsetMapping: {topic: " + mappings +
+                                           ", partitions: 2}\n"
+                                           "groups: {consumerGroups: \"" +
+                                           prefix + "-.*\", sourceCommits: consumer-offsets}\n");
+  running_worker replicator{cfg};
+  std::map<int32_t, int64_t> ends;
+  for (int p = 0; p < partitions; ++p)
+    ends[p] = records;
+  REQUIRE(replicated_to(replicator, ends));
+  auto threads_before = threads_of_this_process();
+  service_fixture om{cfg};
+  // Offsets at the log start (0) are written too: every group-partition has a commit.
+  REQUIRE(om.wait_for(
+      [](const auto& n) { return n.commits_written >= uint64_t{groups} * partitions; }, 180s));
+  CHECK(om.service->counters()->groups == groups); // all found in __consumer_offsets
+  auto threads_added = threads_of_this_process() - threads_before;
+  INFO("threads added by the service: " << threads_added);
+  CHECK(threads_added < 100);
+  auto inexact = inexact_group_partitions(target, prefix, groups, topic, partitions, records);
+  for (const auto& what : inexact)
+    FAIL_CHECK(what);
+  CHECK(inexact.empty());
 }

@@ -162,7 +162,16 @@ run_result run(const std::string& mode, int groups, const bench_setup& setup) {
     std::map<kafka::topic_partition, kafka::committed_offset> commits;
     for (int p = 0; p < partitions; ++p)
       commits[{"orders", p}] = {source_commit(g, p), ""};
-    writer.commit(group_name(run_name, g), commits, clock_type::now() + 30s).value_or_throw();
+    // A fresh cluster answers the first commits per partition with "coordinator loading".
+    for (auto until = clock_type::now() + 60s;;) {
+      auto written =
+          writer.commit(group_name(run_name, g), commits, clock_type::now() + 30s).value_or_throw();
+      if (std::all_of(written.begin(), written.end(),
+                      [](const auto& w) { return !w.second.error; }))
+        break;
+      if (clock_type::now() > until)
+        throw std::runtime_error(group_name(run_name, g) + ": commits refused for 60 s");
+    }
     names += (g ? ", " : "") + group_name(run_name, g);
   }
   auto yaml = "name: " + run_name + "\nsource: {kafka: {common: {bootstrap.servers: \"" + source +

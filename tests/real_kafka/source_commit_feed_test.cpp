@@ -112,8 +112,14 @@ TEST_CASE("2000 groups read from __consumer_offsets are translated exactly by on
   auto threads_before = threads_of_this_process();
   service_fixture om{cfg};
   // Offsets at the log start (0) are written too: every group-partition has a commit.
-  REQUIRE(om.wait_for(
-      [](const auto& n) { return n.commits_written >= uint64_t{groups} * partitions; }, 180s));
+  bool all_written = om.wait_for(
+      [](const auto& n) { return n.commits_written >= uint64_t{groups} * partitions; }, 120s);
+  const auto& n = *om.service->counters();
+  INFO("written " << n.commits_written << " unchanged " << n.commits_unchanged << " pending "
+                  << n.pending << " translated " << n.translated << " errors " << n.errors
+                  << " stale " << n.skipped_stale << " foreign " << n.skipped_foreign << " groups "
+                  << n.groups << " cycles " << n.cycles);
+  REQUIRE(all_written);
   CHECK(om.service->counters()->groups == groups); // all found in __consumer_offsets
   auto threads_added = threads_of_this_process() - threads_before;
   INFO("threads added by the service: " << threads_added);

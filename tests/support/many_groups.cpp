@@ -3,8 +3,10 @@
 #include "kafka/group_offsets_helper.hpp"
 #include "support/replication_fixture.hpp"
 
+#include <algorithm>
 #include <filesystem>
 #include <map>
+#include <stdexcept>
 
 namespace k2k::test {
 
@@ -26,8 +28,21 @@ void commit_spread(const std::string& bootstrap, const std::string& prefix, int 
     std::map<kafka::topic_partition, kafka::committed_offset> commits;
     for (int p = 0; p < partitions; ++p)
       commits[{topic, p}] = {spread_commit(g, p, end), ""};
-    helper.commit(group_name(prefix, g), commits, std::chrono::steady_clock::now() + 30s)
-        .value_or_throw();
+    // A fresh cluster answers the first commits per partition with "coordinator loading"
+    // while it creates __consumer_offsets: tried again until every partition took it.
+    auto until = std::chrono::steady_clock::now() + 60s;
+    for (;;) {
+      auto written =
+          helper.commit(group_name(prefix, g), commits, std::chrono::steady_clock::now() + 30s)
+              .value_or_throw();
+      bool all = std::all_of(written.begin(), written.end(), [](const auto& w) {
+        return w.second.error == RD_KAFKA_RESP_ERR_NO_ERROR;
+      });
+      if (all && written.size() == commits.size())
+        break;
+      if (std::chrono::steady_clock::now() > until)
+        throw std::runtime_error(group_name(prefix, g) + ": commits refused for 60 s");
+    }
   }
 }
 

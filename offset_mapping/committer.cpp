@@ -52,13 +52,11 @@ void log_once(committer_state& st, const std::string& group, const core::commit_
 committer_actor::behavior_type committer(committer_actor::stateful_pointer<committer_state> self,
                                          config::pipeline_config cfg,
                                          std::shared_ptr<service_counters> counters,
-                                         std::shared_ptr<write_fence> fence) {
+                                         std::shared_ptr<write_fence> fence, std::string helper) {
   // A request lives no longer than the commit timeout, so an abandoned write's client is
   // destroyed within it too (group_client::commit).
-  auto clients = make_offset_clients(cfg.groups, cfg.target, cfg.groups.commit_timeout);
-  if (!clients)
-    throw std::runtime_error(clients.error().message);
-  self->state.groups = std::move(clients.value());
+  self->state.groups =
+      make_offset_clients(cfg.groups, cfg.target, cfg.groups.commit_timeout, helper);
   return {
       [=](commit_atom, const std::string& group,
           std::vector<commit_entry> entries) -> caf::result<commit_report> {

@@ -24,11 +24,10 @@ struct committer_state {
 // reads the current commits, applies the guard, writes in one request. Only entries whose
 // mapping partition `fence` leases are written, and a write not answered within
 // groups.commitTimeout of the read is abandoned with its client or helper process
-// (core/write_leases.hpp). Throws when its offset clients cannot be made (the service checks
-// that before spawning it).
+// (core/write_leases.hpp). `helper`: the group-offsets helper's path (make_offset_clients).
 committer_actor::behavior_type committer(committer_actor::stateful_pointer<committer_state> self,
                                          config::pipeline_config cfg,
                                          std::shared_ptr<service_counters> counters,
-                                         std::shared_ptr<write_fence> fence);
+                                         std::shared_ptr<write_fence> fence, std::string helper);
 
 } // namespace k2k::offset_mapping

@@ -8,11 +8,11 @@
 
 namespace k2k::offset_mapping {
 
-// shared: one helper process per lane (kafka/group_offsets_helper.hpp); per-group: a consumer
-// handle per group (kafka/group_client.hpp) whose requests live at most `request_timeout`.
-// ec::invalid_config when shared and the helper executable cannot be found.
-result<std::unique_ptr<kafka::group_offsets_io>>
+// shared: one helper process per lane, started from `helper` (kafka/group_offsets_helper.hpp,
+// found once by the service); per-group: a consumer handle per group (kafka/group_client.hpp)
+// whose requests live at most `request_timeout`.
+std::unique_ptr<kafka::group_offsets_io>
 make_offset_clients(const config::group_settings& groups, const config::cluster_settings& cluster,
-                    std::chrono::milliseconds request_timeout);
+                    std::chrono::milliseconds request_timeout, const std::string& helper);
 
 } // namespace k2k::offset_mapping

@@ -73,14 +73,14 @@ struct offset_mapping_service::impl {
     if (!cfg.features.apply_mappings_guard)
       spdlog::warn("offset-mapping: features.applyMappingsGuard is DISABLED: target commits may "
                    "move backwards; use this only for troubleshooting or a full reset");
+    std::string helper;
     if (cfg.groups.offset_clients_kind == config::offset_clients::shared)
-      if (auto helper = kafka::find_group_offsets_helper(); !helper)
-        throw std::runtime_error(helper.error().message);
+      helper = kafka::find_group_offsets_helper().value_or_throw();
     auto from = open_feed();
     for (int i = 0; i < cfg.groups.io_parallelism; ++i)
       lanes.push_back(
-          {feed ? source_offsets_actor{} : system.spawn<caf::detached>(source_offsets, cfg),
-           system.spawn<caf::detached>(committer, cfg, counters, fence)});
+          {feed ? source_offsets_actor{} : system.spawn<caf::detached>(source_offsets, cfg, helper),
+           system.spawn<caf::detached>(committer, cfg, counters, fence, helper)});
     const auto& sel = cfg.groups.consumer_groups;
     if (sel.regex.empty()) {
       for (const auto& name : sel.names)

@@ -11,11 +11,8 @@ using namespace std::chrono_literals;
 
 source_offsets_actor::behavior_type
 source_offsets(source_offsets_actor::stateful_pointer<source_offsets_state> self,
-               config::pipeline_config cfg) {
-  auto clients = make_offset_clients(cfg.groups, cfg.source, std::chrono::seconds(60));
-  if (!clients)
-    throw std::runtime_error(clients.error().message);
-  self->state.groups = std::move(clients.value());
+               config::pipeline_config cfg, std::string helper) {
+  self->state.groups = make_offset_clients(cfg.groups, cfg.source, 60s, helper);
   return {
       [=](fetch_atom, const std::string& group,
           const std::vector<source_commit>& wanted) -> caf::result<std::vector<source_commit>> {

@@ -11,10 +11,10 @@ struct source_offsets_state {
   std::unique_ptr<kafka::group_offsets_io> groups; // groups.offsetClients
 };
 
-// Spawn detached: it blocks on the source cluster. Throws when its offset clients cannot be
-// made (the service checks that before spawning it).
+// Spawn detached: it blocks on the source cluster. `helper`: the group-offsets helper's path
+// (make_offset_clients).
 source_offsets_actor::behavior_type
 source_offsets(source_offsets_actor::stateful_pointer<source_offsets_state> self,
-               config::pipeline_config cfg);
+               config::pipeline_config cfg, std::string helper);
 
 } // namespace k2k::offset_mapping

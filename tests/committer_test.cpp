@@ -108,7 +108,8 @@ TEST_CASE("the committer writes only for mapping partitions this worker holds a 
   auto fence = std::make_shared<offset_mapping::write_fence>(0s);
   fence->grant(0);
   auto committer = system.spawn<caf::detached>(
-      offset_mapping::committer, cfg, std::make_shared<offset_mapping::service_counters>(), fence);
+      offset_mapping::committer, cfg, std::make_shared<offset_mapping::service_counters>(), fence,
+      kafka::find_group_offsets_helper().value_or_throw());
   caf::scoped_actor self{system};
   auto commit = [&](std::vector<offset_mapping::commit_entry> entries) {
     offset_mapping::commit_report report;

@@ -74,7 +74,9 @@ GNUPLOT
   echo "join and read); pass_s: seconds per pass over every group after that; threads,"
   echo "connections (established TCP to the brokers) and rss_mib: what the run added, the"
   echo "worker and its helper processes together; p50/p99: a source commit until its"
-  echo "translation is read on target. not-run: per-group mode above 1,000 groups (a handful"
+  echo "translation is read on target; inexact: group-partitions whose target commit is not"
+  echo "the ground truth (from the target records' headers) after the first pass, each checked."
+  echo "not-run: per-group mode above 1,000 groups (a handful"
   echo "of threads and descriptors per group and cluster); not-reached: not every"
   echo "group-partition within the run's limit (how many were)."
   echo

@@ -9,6 +9,7 @@ packages=(
   catch2 libspdlog-dev libfmt-dev libcli11-dev nlohmann-json3-dev
   kcat clang libclang-rt-14-dev
   default-jdk-headless maven python3 # real-broker tests: tools/kafka-cluster
+  gdb # the reliability runner prints the stacks of a process that does not stop
   "$@" # extra packages a target needs (make bench: gnuplot-nox)
 )
 

@@ -21,7 +21,8 @@ namespace k2k::reliability {
 
 child_process::child_process(std::vector<std::string> argv,
                              const std::map<std::string, std::string>& env,
-                             const std::string& log_path) {
+                             const std::string& log_path)
+    : log_path_(log_path) {
   std::map<std::string, std::string> merged;
   for (char** e = environ; *e; ++e) {
     std::string kv = *e;
@@ -107,8 +108,21 @@ std::optional<int> child_process::terminate(std::chrono::milliseconds grace) {
     if (r > 0 && reap(true))
       return status_;
   }
+  dump_stacks();
   kill9();
   return std::nullopt;
+}
+
+void child_process::dump_stacks() {
+  // A hang is found once in many runs: what every thread waited on is the only clue left.
+  if (run_command("command -v gdb >/dev/null").exit_code != 0)
+    return;
+  auto stacks = log_path_ + ".stacks";
+  run_command("gdb -p " + std::to_string(pid_) + " -batch -ex 'thread apply all bt' >" + stacks +
+              " 2>&1");
+  // Printed too: CI keeps the output of a failed run, not the files it left.
+  std::fprintf(stderr, "stacks of %d (%s), which did not stop:\n", pid_, log_path_.c_str());
+  run_command("grep -E '^(Thread|#)' " + stacks + " >&2");
 }
 
 void child_process::stop() {

@@ -25,7 +25,8 @@ public:
   bool running();
   void kill9();
   // SIGTERM, then SIGKILL if it has not exited within `grace`. Returns the exit status
-  // (the shell's convention: 128 + signal when killed), nullopt if it had to be killed.
+  // (the shell's convention: 128 + signal when killed), nullopt if it had to be killed;
+  // before that kill, every thread's stack goes to `<log>.stacks` when gdb is installed.
   std::optional<int> terminate(std::chrono::milliseconds grace);
   // The exit status once it has exited (same convention), nullopt while running.
   std::optional<int> exit_status();
@@ -34,7 +35,9 @@ public:
 
 private:
   bool reap(bool block);
+  void dump_stacks();
   pid_t pid_ = -1;
+  std::string log_path_;
   std::optional<int> status_;
 };
 

@@ -5,7 +5,7 @@
 //   source commit feed (I/O thread, groups.sourceCommits) --commits--> group
 //   group (one per consumer group) --owned--> mapping_registry
 //                                  --fetch--> source_offsets (I/O, detached; when polling)
-//                                  --translate--> partition_index
+//                                  --translate/await--> partition_index --wake--> group
 //                                  --commit--> committer (I/O, detached; the only writer)
 #pragma once
 
@@ -16,10 +16,14 @@
 
 namespace k2k::offset_mapping {
 
-// Owns one source partition's OffsetIndex; answers translations.
+// Owns one source partition's OffsetIndex; answers translations. `await`: the sender's
+// translation of that source offset was pending (beyond replication); it gets `wake` once
+// mappings cover the offset, so a consumer at the head is translated when its records are
+// replicated, not at the next poll.
 using partition_index_actor =
     caf::typed_actor<caf::reacts_to<apply_atom, mapping_update>,
-                     caf::replies_to<translate_atom, int64_t>::with<translation_reply>>;
+                     caf::replies_to<translate_atom, int64_t>::with<translation_reply>,
+                     caf::reacts_to<await_atom, int64_t>>;
 
 // A source partition this worker owns (its mapping partition is assigned and fully read).
 struct owned_partition {
@@ -53,11 +57,12 @@ using committer_actor = caf::typed_actor<
     caf::replies_to<commit_atom, std::string, std::vector<commit_entry>>::with<commit_report>,
     caf::reacts_to<forget_atom, std::string>>;
 
-// Translates one consumer group every pollInterval, and at once when the source commit feed
-// pushes a change of its commits (`commits`). A tick carries its number: only the latest
-// scheduled one starts a cycle.
+// Translates one consumer group every pollInterval, at once when the source commit feed
+// pushes a change of its commits (`commits`), and when a partition it waits for covers its
+// commit (`wake`). A tick carries its number: only the latest scheduled one starts a cycle.
 using group_actor = caf::typed_actor<caf::reacts_to<tick_atom, uint64_t>,
-                                     caf::reacts_to<commits_atom, std::vector<source_commit>>>;
+                                     caf::reacts_to<commits_atom, std::vector<source_commit>>,
+                                     caf::reacts_to<wake_atom>>;
 
 // Embedding API (include/k2k/k2k.hpp): the replicator and the offset-mapping service as
 // actors in a caller-owned system. `stop` finishes gracefully and answers true, then the

@@ -81,6 +81,13 @@ void commit(group_pointer self, cycle_ptr cycle) {
           on_error(self, cycle));
 }
 
+// Beyond replication: the partition actor wakes the group once its mappings cover the commit.
+void await(group_pointer self, const source_commit& c) {
+  const auto& mapping_of = self->state.mapping_of;
+  if (auto it = mapping_of.find({c.topic, c.partition}); it != mapping_of.end())
+    self->send(it->second, await_atom::value, c.offset);
+}
+
 void translate(group_pointer self, cycle_ptr cycle) {
   cycle->outstanding = cycle->commits.size();
   if (cycle->commits.empty())
@@ -97,12 +104,14 @@ void translate(group_pointer self, cycle_ptr cycle) {
     self->request(self->state.mapping_of.at({c.topic, c.partition}), caf::infinite,
                   translate_atom::value, c.offset)
         .then(
-            [cycle, i, answered](const translation_reply& r) {
+            [self, cycle, i, answered](const translation_reply& r) {
               auto outcome = static_cast<core::translation_outcome>(r.outcome);
               if (!r.conflict.empty()) {
                 // counted and logged by the partition actor
               } else if (!core::committable(outcome)) {
                 ++cycle->pending;
+                if (outcome == core::translation_outcome::pending)
+                  await(self, cycle->commits[i]);
               } else {
                 cycle->entries.push_back({r.target_topic, r.target_partition, r.target_offset,
                                           cycle->commits[i].offset, r.mapping_partition,
@@ -119,10 +128,10 @@ void start_cycle(group_pointer self) {
   auto cycle = std::make_shared<group_cycle>();
   auto& st = self->state;
   st.cycle_running = true;
-  // Pushed commits wait for no poll interval while this worker's mapping partitions are still
-  // being assigned or read: the cycle is tried again soon. Read before asking the registry:
-  // the ingest tells the registry a partition is ready before it counts it as read.
-  bool settling = st.pushed && !st.source_commits.empty() &&
+  // A group waits for no poll interval while this worker's mapping partitions are still being
+  // assigned or read: the cycle is tried again soon. Read before asking the registry: the
+  // ingest tells the registry a partition is ready before it counts it as read.
+  bool settling = (!st.pushed || !st.source_commits.empty()) &&
                   (st.counters->mapping_partitions == 0 || st.counters->mapping_loading > 0);
   self->request(st.registry, caf::infinite, owned_atom::value, st.owned_generation)
       .then(
@@ -160,6 +169,15 @@ void start_cycle(group_pointer self) {
           on_error(self, cycle));
 }
 
+// A cycle now, or right after the one in flight.
+void cycle_now(group_pointer self) {
+  if (self->state.cycle_running) {
+    self->state.again = true;
+    return;
+  }
+  start_cycle(self);
+}
+
 } // namespace
 
 group_actor::behavior_type group(group_pointer self, std::string group_id,
@@ -194,12 +212,9 @@ group_actor::behavior_type group(group_pointer self, std::string group_id,
             st.source_commits.erase({c.topic, c.partition});
           else
             st.source_commits[{c.topic, c.partition}] = c.offset;
-        if (st.cycle_running) {
-          st.again = true;
-          return;
-        }
-        start_cycle(self);
+        cycle_now(self);
       },
+      [self](wake_atom) { cycle_now(self); },
   };
 }
 

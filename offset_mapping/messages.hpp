@@ -26,6 +26,8 @@ using status_atom = caf::atom_constant<caf::atom("status")>;
 using stop_atom = caf::atom_constant<caf::atom("stop")>;
 using commits_atom = caf::atom_constant<caf::atom("commits")>;
 using forget_atom = caf::atom_constant<caf::atom("forget")>;
+using await_atom = caf::atom_constant<caf::atom("await")>;
+using wake_atom = caf::atom_constant<caf::atom("wake")>;
 
 // What an embedded replicator reports (the embedding API's status message): the worker's own
 // status type.

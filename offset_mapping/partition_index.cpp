@@ -7,9 +7,28 @@
 #include <caf/all.hpp>
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
 #include <chrono>
 
 namespace k2k::offset_mapping {
+
+namespace {
+
+// The source offsets every pipeline's mappings cover so far: a translation of one below is
+// not pending any more.
+int64_t covered(const partition_index_state& st) {
+  int64_t out = 0;
+  for (const auto& [name, p] : st.pipelines)
+    out = std::max(out, p.index.covered().value);
+  return out;
+}
+
+void wake(const caf::actor_addr& waiting) {
+  if (auto group = caf::actor_cast<group_actor>(waiting))
+    caf::anon_send(group, wake_atom::value);
+}
+
+} // namespace
 
 partition_index_actor::behavior_type
 partition_index(partition_index_actor::stateful_pointer<partition_index_state> self,
@@ -37,6 +56,22 @@ partition_index(partition_index_actor::stateful_pointer<partition_index_state> s
         p.last_update = u.mapping_offset;
         st.mapping_partition = u.mapping_partition;
         st.mapping_position = std::max(st.mapping_position, u.mapping_offset + 1);
+        auto now_covered = covered(st);
+        while (!st.waiting.empty() && st.waiting.begin()->first <= now_covered) {
+          wake(st.waiting.begin()->second);
+          st.waiting.erase(st.waiting.begin());
+        }
+      },
+      [=](await_atom, int64_t committed) {
+        auto& st = self->state;
+        auto sender = caf::actor_cast<caf::actor_addr>(self->current_sender());
+        if (committed <= covered(st))
+          return wake(sender); // covered between the translation and this
+        auto [from, until] = st.waiting.equal_range(committed);
+        for (auto it = from; it != until; ++it)
+          if (it->second == sender)
+            return; // each cycle of a group at the same offset asks again
+        st.waiting.emplace(committed, sender);
       },
       [=](translate_atom, int64_t committed) -> translation_reply {
         leave_caf_logger();

@@ -5,6 +5,8 @@
 #include "offset_mapping/actors.hpp"
 #include "offset_mapping/service_counters.hpp"
 
+#include <caf/actor_addr.hpp>
+
 #include <chrono>
 #include <map>
 #include <memory>
@@ -28,6 +30,9 @@ struct partition_index_state {
   int32_t mapping_partition = 0;
   int64_t mapping_position = 0; // next mapping-topic offset after the last update applied
   bool conflict_logged = false;
+  // Groups whose translation of a source offset was pending, by that offset: woken once a
+  // pipeline covers it. Weak: a group that stopped is not kept alive by waiting.
+  std::multimap<int64_t, caf::actor_addr> waiting;
 };
 
 // Retention of the index: at most max_runs runs, none older than max_age (0: no limit).

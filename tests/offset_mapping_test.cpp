@@ -114,6 +114,33 @@ TEST_CASE("group offsets are translated exactly, beyond replication stays pendin
         ground_truth(c, "orders", 0, 150));
 }
 
+TEST_CASE("a commit beyond replication is translated as soon as its records are replicated "
+          "not at the next poll",
+          "[offset-mapping]") {
+  two_clusters c;
+  create_on_both(c, "orders", 1);
+  c.target.create_topic(mapping_topic, 1);
+  const auto src = c.source.bootstrap_servers();
+  produce(src, "orders", 0, numbered_records(100));
+  commit(src, "g-head", {{{"orders", 0}, {150, ""}}});
+
+  // A poll interval of an hour: only the wake from the partition's mappings can translate
+  // the commit within the test's time.
+  auto cfg = pipeline(c, "[orders]",
+                      "offsetMapping: {partitions: 1}\n"
+                      "groups: {consumerGroups: [g-head], pollInterval: 1h}\n");
+  running_worker replicator{cfg};
+  REQUIRE(replicator.wait_for_status([](const auto& s) { return s.records >= 100; }));
+  service_fixture om{cfg};
+  REQUIRE(om.wait_for([](const auto& n) { return n.pending >= 1; }));
+  CHECK_FALSE(offsets(c.target.bootstrap_servers(), "g-head", 1).count({"orders", 0}));
+
+  produce(src, "orders", 0, numbered_records(60, 100)); // the consumer's records arrive
+  REQUIRE(om.wait_for([](const auto& n) { return n.commits_written >= 1; }));
+  CHECK(offsets(c.target.bootstrap_servers(), "g-head", 1).at({"orders", 0}).offset ==
+        ground_truth(c, "orders", 0, 150));
+}
+
 TEST_CASE("a consumer resuming on target reads exactly what it had not read on source",
           "[offset-mapping]") {
   two_clusters c;

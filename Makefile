@@ -3,7 +3,7 @@ BUILD ?= build
 JOBS  ?= $(shell nproc)
 CMAKE_FLAGS ?= -DCMAKE_BUILD_TYPE=RelWithDebInfo
 
-.PHONY: all deps configure build test test-broker-faults demo fuzz bench bench-workers bench-groups reliability reliability-kafka clean
+.PHONY: all deps configure build test test-broker-faults demo fuzz bench bench-workers bench-groups bench-mm2 reliability reliability-kafka clean
 
 all: build
 
@@ -46,6 +46,13 @@ bench-workers: build
 bench-groups: build
 	@tools/install-deps.sh gnuplot-nox
 	@tools/bench-groups-report.sh $(BUILD)
+
+# k2k against Apache Kafka's MirrorMaker 2 on the same real clusters and work: throughput,
+# CPU and RSS, precision per group lag, commit latency (its section of bench/REPORT.md and
+# bench/mm2-*.png; about 20 minutes, most of it MM2's one-minute sync intervals).
+bench-mm2: build
+	@tools/install-deps.sh gnuplot-nox
+	@tools/bench-mm2-report.sh $(BUILD)
 
 # Seeded fault-injection scenarios over the real processes (docs/reliability.md): a new random
 # seed each run unless RELIABILITY_SEED is given; every scenario's seed is printed for replay.

@@ -217,4 +217,6 @@ print("\n\n".join(m.group(0) for m in re.finditer(r"<!-- ([a-z-]+):begin -->.*?<
 } >"$out/REPORT.md"
 log "replicator workers on real Kafka (bench/workers.sh, a few minutes)"
 tools/bench-workers-report.sh "$build"
+log "k2k and MirrorMaker 2 side by side on real Kafka (tools/bench-mm2-report.sh, about 20 minutes)"
+tools/bench-mm2-report.sh "$build"
 log "done: $out/REPORT.md and $out/*.png"

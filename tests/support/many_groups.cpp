@@ -20,6 +20,22 @@ int64_t spread_commit(int g, int p, int64_t end) {
   return (g * 7 + p * 13) % (end + 1);
 }
 
+void commit_until_taken(kafka::group_offsets_helper& helper, const std::string& group,
+                        const std::map<kafka::topic_partition, kafka::committed_offset>& commits) {
+  auto until = std::chrono::steady_clock::now() + 60s;
+  for (;;) {
+    auto written =
+        helper.commit(group, commits, std::chrono::steady_clock::now() + 30s).value_or_throw();
+    bool all = std::all_of(written.begin(), written.end(), [](const auto& w) {
+      return w.second.error == RD_KAFKA_RESP_ERR_NO_ERROR;
+    });
+    if (all && written.size() == commits.size())
+      return;
+    if (std::chrono::steady_clock::now() > until)
+      throw std::runtime_error(group + ": commits refused for 60 s");
+  }
+}
+
 void commit_spread(const std::string& bootstrap, const std::string& prefix, int groups,
                    const std::string& topic, int partitions, int64_t end) {
   kafka::group_offsets_helper helper{{{"bootstrap.servers", bootstrap}},
@@ -28,21 +44,7 @@ void commit_spread(const std::string& bootstrap, const std::string& prefix, int 
     std::map<kafka::topic_partition, kafka::committed_offset> commits;
     for (int p = 0; p < partitions; ++p)
       commits[{topic, p}] = {spread_commit(g, p, end), ""};
-    // A fresh cluster answers the first commits per partition with "coordinator loading"
-    // while it creates __consumer_offsets: tried again until every partition took it.
-    auto until = std::chrono::steady_clock::now() + 60s;
-    for (;;) {
-      auto written =
-          helper.commit(group_name(prefix, g), commits, std::chrono::steady_clock::now() + 30s)
-              .value_or_throw();
-      bool all = std::all_of(written.begin(), written.end(), [](const auto& w) {
-        return w.second.error == RD_KAFKA_RESP_ERR_NO_ERROR;
-      });
-      if (all && written.size() == commits.size())
-        break;
-      if (std::chrono::steady_clock::now() > until)
-        throw std::runtime_error(group_name(prefix, g) + ": commits refused for 60 s");
-    }
+    commit_until_taken(helper, group_name(prefix, g), commits);
   }
 }
 

@@ -2,8 +2,11 @@
 // positions, and which group-partitions on target are not where a consumer must resume.
 #pragma once
 
+#include "kafka/group_offsets_helper.hpp"
+
 #include <cstddef>
 #include <cstdint>
+#include <map>
 #include <string>
 #include <vector>
 
@@ -14,6 +17,12 @@ std::string group_name(const std::string& prefix, int g);
 
 // Where group g's commit of partition p is: spread over 0..end, both ends included.
 int64_t spread_commit(int g, int p, int64_t end);
+
+// Commits `commits` for `group`, again until every partition took it (a fresh cluster answers
+// the first commits per partition with "coordinator loading" while it creates
+// __consumer_offsets); throws after 60 s of refusals or on any other error.
+void commit_until_taken(kafka::group_offsets_helper& helper, const std::string& group,
+                        const std::map<kafka::topic_partition, kafka::committed_offset>& commits);
 
 // Commits spread_commit(g, p, end) for groups 0..groups-1 on topic's partitions, all through
 // one group-offsets helper (thousands of groups in seconds); throws on error.

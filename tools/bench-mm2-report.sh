@@ -1,0 +1,228 @@
+#!/usr/bin/env bash
+# `make bench-mm2`: k2k and Apache Kafka's MirrorMaker 2 on the same real clusters, one after
+# the other, each on the same work (bench/mm2/workload.hpp), measured the same way from
+# outside the tool (build/bench/side_by_side), then its section of bench/REPORT.md.
+#
+# The source cluster is prepared once; every tool gets a fresh target cluster with the same
+# prior records. Tools: k2k at-least-once, k2k exactly-once (replicate and offset-mapping
+# processes, as users run them), MM2 with its defaults and MM2 tuned (tools/mirror-maker).
+# Per tool: replication until every record is on target (throughput, CPU and peak RSS of the
+# tool's processes), a new group committed while it runs (time until translated), a group
+# moved on source (time until its target commit follows), then the precision audit of every
+# group once the tool's commits stopped changing.
+#
+# Usage: tools/bench-mm2-report.sh BUILD_DIR [tools, comma-separated]
+set -euo pipefail
+build=$(cd "${1:-build}" && pwd)
+tools=${2:-k2k-alo,k2k-eos,mm2-default,mm2-tuned}
+here=$(cd "$(dirname "$0")/.." && pwd)
+version=${K2K_MM2_VERSION:-4.3.1} # connect-mirror's newest version served here (tools/mirror-maker)
+cluster="$here/tools/kafka-cluster"
+mirror_maker="$here/tools/mirror-maker"
+sbs="$build/bench/side_by_side"
+data=$(mktemp -d /tmp/k2k-mm2-bench-XXXXXX)
+export LC_ALL=C
+log() { echo "bench-mm2: $(date -u +%H:%M:%S) $*" >&2; }
+
+tool_pids=()
+stop_tools() {
+  for pid in "${tool_pids[@]}"; do
+    kill -TERM "$pid" 2>/dev/null || true
+  done
+  for pid in "${tool_pids[@]}"; do
+    for _ in $(seq 1 600); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
+    kill -KILL "$pid" 2>/dev/null || true
+  done
+  tool_pids=()
+}
+cleanup() {
+  stop_tools
+  for d in "$data"/source "$data"/target-*; do
+    [ -d "$d" ] && "$cluster" down --dir "$d" >/dev/null 2>&1 || true
+  done
+  log "logs and raw results in $data"
+}
+trap cleanup EXIT
+
+"$mirror_maker" fetch --version "$version" >/dev/null
+log "source cluster (Kafka $version) and its work"
+source_bootstrap=$("$cluster" up --dir "$data/source" --name source --version "$version" |
+  sed -n 's/^SOURCE_BOOTSTRAP=//p')
+"$sbs" prepare-source "$source_bootstrap" 2> >(grep -v 'load in progress' >&2)
+lag_groups="sbs-lag-0 sbs-lag-10 sbs-lag-150 sbs-lag-1000 sbs-lag-100000 sbs-log-start"
+
+k2k_config() { # name target exactly_once
+  cat <<YAML
+name: sbs-$1
+source: {kafka: {common: {bootstrap.servers: "$source_bootstrap"}}}
+target: {kafka: {common: {bootstrap.servers: "$2"}}}
+replication:
+  - source: {topic: {regex: "sbs\\\\..*"}}
+features: {exactlyOnce: $3}
+groups: {consumerGroups: "sbs-.*"}
+metrics: {listen: "127.0.0.1:0"}
+YAML
+}
+
+start_tool() { # tool target dir
+  local tool=$1 target=$2 dir=$3
+  mkdir -p "$dir"
+  case "$tool" in
+    k2k-alo|k2k-eos)
+      local eos=disabled
+      [ "$tool" = k2k-eos ] && eos=enabled
+      k2k_config "$tool" "$target" "$eos" >"$dir/k2k.yaml"
+      "$build/k2k" replicate -c "$dir/k2k.yaml" >"$dir/replicate.log" 2>&1 &
+      tool_pids+=($!)
+      "$build/k2k" offset-mapping -c "$dir/k2k.yaml" >"$dir/offset-mapping.log" 2>&1 &
+      tool_pids+=($!)
+      ;;
+    mm2-default|mm2-tuned)
+      "$mirror_maker" start --dir "$dir" --version "$version" --source "$source_bootstrap" \
+        --target "$target" --profile "${tool#mm2-}" --topics 'sbs\..*' --groups 'sbs-.*'
+      tool_pids+=("$(cat "$dir/pid")")
+      ;;
+    *) echo "bench-mm2: unknown tool $tool" >&2; exit 2 ;;
+  esac
+}
+
+# How long each tool gets: MM2's defaults sync groups once a minute (checkpoints, group
+# offsets and offset syncs each on a 60 s timer) and look for new groups every 10 minutes.
+settle_of() { case "$1" in mm2-default) echo 130 ;; mm2-tuned) echo 15 ;; *) echo 5 ;; esac; }
+moves_of() { case "$1" in mm2-default) echo 2 ;; *) echo 10 ;; esac; }
+step_timeout_of() { case "$1" in mm2-default) echo 240 ;; *) echo 60 ;; esac; }
+
+for tool in ${tools//,/ }; do
+  dir="$data/$tool"
+  mkdir -p "$dir"
+  log "$tool: fresh target cluster with prior records"
+  target_bootstrap=$("$cluster" up --dir "$data/target-$tool" --name target --version "$version" |
+    sed -n 's/^TARGET_BOOTSTRAP=//p')
+  "$sbs" prepare-target "$target_bootstrap" 2> >(grep -v 'load in progress' >&2)
+  "$sbs" commit "$source_bootstrap" "sbs-moving-$tool" 1000
+  expected=$("$sbs" count "$source_bootstrap")
+  log "$tool: replicating $expected records"
+  start_tool "$tool" "$target_bootstrap" "$dir"
+  "$sbs" watch "$target_bootstrap" "$expected" "$(IFS=,; echo "${tool_pids[*]}")" 900 "$dir/samples.dat" \
+    >"$dir/watch.txt" || log "$tool: replication did not complete within 900 s"
+  log "$tool: a new group, and a group moving on source"
+  "$sbs" new-group "$source_bootstrap" "$target_bootstrap" "sbs-new-$tool" 120 >"$dir/new-group.txt" &
+  new_group=$!
+  "$sbs" latency "$source_bootstrap" "$target_bootstrap" "sbs-moving-$tool" "$(moves_of "$tool")" \
+    "$(step_timeout_of "$tool")" >"$dir/latency.txt"
+  wait "$new_group"
+  log "$tool: precision of every group once its commits settle"
+  # shellcheck disable=SC2086
+  "$sbs" audit "$source_bootstrap" "$target_bootstrap" "$(settle_of "$tool")" 400 \
+    $lag_groups "sbs-moving-$tool" "sbs-new-$tool" >"$dir/audit.txt"
+  stop_tools
+  "$cluster" down --dir "$data/target-$tool" >/dev/null
+  cat "$dir/watch.txt" "$dir/new-group.txt" "$dir/latency.txt" "$dir/audit.txt" | sed "s/^/$tool /" >&2
+done
+
+# ---- the report: tables of ratios, plots, bench/REPORT.md section "mm2" ----
+val() { awk -v k="$2" '$1 == k { print $2; exit }' "$data/$1/$3.txt"; }
+group_val() { awk -v g="$2" -v k="$3" '$1 == "group" && $2 == g { for (i = 3; i < NF; i += 2) if ($i == k) print $(i + 1) }' "$data/$1/audit.txt"; }
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b + 0 == 0) print "n/a"; else printf "%.2f", a / b }'; }
+lag_label() {
+  case "$1" in
+    sbs-lag-*) echo "${1#sbs-lag-}" ;;
+    sbs-log-start) echo "log start" ;;
+    sbs-moving-*) echo "head, moving" ;;
+    sbs-new-*) echo "new, mid-log" ;;
+  esac
+}
+ran=()
+for tool in ${tools//,/ }; do [ -f "$data/$tool/audit.txt" ] && ran+=("$tool"); done
+baseline=mm2-tuned # the ratios' denominator: MM2 as a user tunes it
+[ -f "$data/$baseline/watch.txt" ] || baseline=${ran[-1]}
+
+# Plots: replicated records over time; records re-read per group lag.
+plot_lines=()
+for tool in "${ran[@]}"; do plot_lines+=("\"$data/$tool/samples.dat\" using 1:(\$2/1e6) with lines lw 2 title \"$tool\""); done
+for tool in "${ran[@]}"; do
+  for g in $lag_groups; do
+    echo "\"$(lag_label "$g")\" $(group_val "$tool" "$g" reread)"
+  done >"$data/$tool/reread.dat"
+done
+reread_lines=()
+for tool in "${ran[@]}"; do reread_lines+=("\"$data/$tool/reread.dat\" using (\$2+1):xtic(1) with linespoints lw 2 title \"$tool\""); done
+gnuplot <<GNUPLOT
+set terminal pngcairo size 760,420 font ",10"
+set output "$here/bench/mm2-throughput.png"
+set title "Records on target since the tool started (same work, same real clusters)"
+set xlabel "seconds"
+set ylabel "million records"
+set grid
+set key bottom right
+plot $(IFS=,; echo "${plot_lines[*]}")
+set output "$here/bench/mm2-reread.png"
+set title "Records a consumer re-reads after resuming on target at its translated commit"
+set xlabel "the group's lag on source (records per partition)"
+set ylabel "records re-read, all 12 partitions (+1, log scale)"
+set logscale y
+set key top left
+plot $(IFS=,; echo "${reread_lines[*]}")
+GNUPLOT
+
+{
+  echo "## Side by side with MirrorMaker 2 on real Kafka"
+  echo
+  echo "tools/bench-mm2-report.sh, $(date -u +%Y-%m-%d), $(nproc) cores, commit $(git -C "$here" rev-parse --short HEAD);"
+  echo "one-broker Kafka $version clusters (tools/kafka-cluster) and MirrorMaker 2 from connect-mirror $version"
+  echo "(tools/mirror-maker: dedicated mode, IdentityReplicationPolicy, group offsets synced). Every"
+  echo "tool gets the same work (bench/mm2/workload.hpp: 1.38M records over 2 topics of 12 partitions,"
+  echo "transactions committed and aborted, groups at set lags) and a fresh target with prior records."
+  echo "Ratios are against $baseline in this run."
+  echo
+  echo "Replication (until every record is on target; steady: between 10 % and 90 % of them):"
+  echo
+  echo "| tool | seconds | steady records/s | ratio | CPU s total | CPU s per million (steady) | ratio | peak RSS MiB | ratio |"
+  echo "|---|---|---|---|---|---|---|---|---|"
+  for tool in "${ran[@]}"; do
+    echo "| $tool | $(val "$tool" seconds watch) | $(val "$tool" steady_records_per_s watch) | $(ratio "$(val "$tool" steady_records_per_s watch)" "$(val "$baseline" steady_records_per_s watch)") | $(val "$tool" cpu_seconds watch) | $(val "$tool" cpu_s_per_million_steady watch) | $(ratio "$(val "$tool" cpu_s_per_million_steady watch)" "$(val "$baseline" cpu_s_per_million_steady watch)") | $(val "$tool" peak_rss_mib watch) | $(ratio "$(val "$tool" peak_rss_mib watch)" "$(val "$baseline" peak_rss_mib watch)") |"
+  done
+  echo
+  echo '![throughput](mm2-throughput.png)'
+  echo
+  echo "Copies: records missing on target, copied twice, and records of aborted source transactions"
+  echo "that a read_committed consumer reads on target:"
+  echo
+  echo "| tool | copies | missing | duplicates | aborted records visible |"
+  echo "|---|---|---|---|---|"
+  for tool in "${ran[@]}"; do
+    echo "| $tool | $(val "$tool" copies audit) | $(val "$tool" missing audit) | $(val "$tool" duplicates audit) | $(val "$tool" aborted_visible audit) |"
+  done
+  echo
+  echo "Precision: records a consumer re-reads / skips when it resumes on target at the translated"
+  echo "commit, against the ground truth from the records themselves (all 12 partitions; untranslated:"
+  echo "partitions with no commit on target):"
+  echo
+  header="| group (lag per partition) |" rule="|---|"
+  for tool in "${ran[@]}"; do header+=" $tool re-read / skipped / untranslated |"; rule+="---|"; done
+  echo "$header"; echo "$rule"
+  for g in $lag_groups sbs-moving sbs-new; do
+    case "$g" in sbs-moving|sbs-new) row="| $(lag_label "$g-") |" ;; *) row="| $(lag_label "$g") |" ;; esac
+    for tool in "${ran[@]}"; do
+      name=$g; case "$g" in sbs-moving|sbs-new) name="$g-$tool" ;; esac
+      row+=" $(group_val "$tool" "$name" reread) / $(group_val "$tool" "$name" skipped) / $(group_val "$tool" "$name" untranslated) |"
+    done
+    echo "$row"
+  done
+  echo
+  echo '![re-read](mm2-reread.png)'
+  echo
+  echo "Latency: a consumer at the head (records appended, then the group committed at the new"
+  echo "end on every partition) until its target commit changes, per partition and move; and a"
+  echo "group created while the tool runs until it has a commit on target:"
+  echo
+  echo "| tool | moves x partitions | not within the step timeout | p50 ms | p99 ms | p99 ratio | new group first translated, s |"
+  echo "|---|---|---|---|---|---|---|"
+  for tool in "${ran[@]}"; do
+    first=$(val "$tool" first_translation_s new-group)
+    [ "$first" = none ] && first="not within 120"
+    echo "| $tool | $(val "$tool" samples latency) | $(val "$tool" timeouts latency) | $(val "$tool" p50_ms latency) | $(val "$tool" p99_ms latency) | $(ratio "$(val "$tool" p99_ms latency)" "$(val "$baseline" p99_ms latency)") | $first |"
+  done
+} >"$data/section.md"
+"$here/tools/report-section.sh" mm2 "$data/section.md"
+log "bench/REPORT.md (section mm2), bench/mm2-throughput.png and bench/mm2-reread.png written"

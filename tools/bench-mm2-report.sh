@@ -7,9 +7,9 @@
 # prior records. Tools: k2k at-least-once, k2k exactly-once (replicate and offset-mapping
 # processes, as users run them), MM2 with its defaults and MM2 tuned (tools/mirror-maker).
 # Per tool: replication until every record is on target (throughput, CPU and peak RSS of the
-# tool's processes), a new group committed while it runs (time until translated), a group
-# moved on source (time until its target commit follows), then the precision audit of every
-# group once the tool's commits stopped changing.
+# tool's processes), a group moved on source at the head of new records (time until its
+# target commit follows), a new group committed while it runs (time until translated), then
+# the precision audit of every group once the tool's commits stopped changing.
 #
 # Usage: tools/bench-mm2-report.sh BUILD_DIR [tools, comma-separated]
 set -euo pipefail
@@ -105,12 +105,12 @@ for tool in ${tools//,/ }; do
   start_tool "$tool" "$target_bootstrap" "$dir"
   "$sbs" watch "$target_bootstrap" "$expected" "$(IFS=,; echo "${tool_pids[*]}")" 900 "$dir/samples.dat" \
     >"$dir/watch.txt" || log "$tool: replication did not complete within 900 s"
-  log "$tool: a new group, and a group moving on source"
-  "$sbs" new-group "$source_bootstrap" "$target_bootstrap" "sbs-new-$tool" 120 >"$dir/new-group.txt" &
-  new_group=$!
+  # The moving group's first translation shows the tool warm (k2k's offset-mapping worker
+  # waits out its leases at start): the new group is committed after it.
+  log "$tool: a group moving on source, then a new group"
   "$sbs" latency "$source_bootstrap" "$target_bootstrap" "sbs-moving-$tool" "$(moves_of "$tool")" \
     "$(step_timeout_of "$tool")" >"$dir/latency.txt"
-  wait "$new_group"
+  "$sbs" new-group "$source_bootstrap" "$target_bootstrap" "sbs-new-$tool" 120 >"$dir/new-group.txt"
   log "$tool: precision of every group once its commits settle"
   # shellcheck disable=SC2086
   "$sbs" audit "$source_bootstrap" "$target_bootstrap" "$(settle_of "$tool")" 400 \
@@ -172,7 +172,8 @@ GNUPLOT
   echo "one-broker Kafka $version clusters (tools/kafka-cluster) and MirrorMaker 2 from connect-mirror $version"
   echo "(tools/mirror-maker: dedicated mode, IdentityReplicationPolicy, group offsets synced). Every"
   echo "tool gets the same work (bench/mm2/workload.hpp: 1.38M records over 2 topics of 12 partitions,"
-  echo "transactions committed and aborted, groups at set lags) and a fresh target with prior records."
+  echo "transactions committed and aborted, groups at set lags) and a fresh target with prior records;"
+  echo "each latency probe move appends 1,000 records per partition (120,000 for 10 moves), which later tools copy too."
   echo "Ratios are against $baseline in this run."
   echo
   echo "Replication (until every record is on target; steady: between 10 % and 90 % of them):"
@@ -223,6 +224,23 @@ GNUPLOT
     [ "$first" = none ] && first="not within 120"
     echo "| $tool | $(val "$tool" samples latency) | $(val "$tool" timeouts latency) | $(val "$tool" p50_ms latency) | $(val "$tool" p99_ms latency) | $(ratio "$(val "$tool" p99_ms latency)" "$(val "$baseline" p99_ms latency)") | $first |"
   done
+  echo
+  cat <<'TEXT'
+Reading it: k2k at-least-once copies 3x as fast as MM2 for a sixth of its CPU per record and
+about a quarter of its memory (two processes and their helpers against one JVM with
+connect-mirror-maker.sh's 2 GiB heap). Every k2k commit is exact at every lag, including 150
+(inside an aborted transaction) and the log start; MM2 re-reads at every lag above 0 even
+tuned (its offset syncs are kept sparse: the newest at or below the commit, +1) and with its
+defaults leaves a group created while it runs untranslated for its 10-minute group refresh,
+and copies aborted transactions' records as plain ones (a read_committed consumer on target
+reads them) unless its source consumer is set to read committed. At the head k2k follows a
+commit in tens of milliseconds, replication of the last records included; MM2 tuned takes
+about a second, by default a minute.
+Where k2k loses: exactly-once took 38 s against MM2's 17 s, its steady rate about equal to
+MM2's: for its first 30 s it copied about 4,000 records/s (the flat start of the green
+curve), then ran at full speed. Not explained yet; issue 20 keeps it open. MM2 ran without
+exactly-once here (its dedicated-mode exactly-once was not tried yet).
+TEXT
 } >"$data/section.md"
 "$here/tools/report-section.sh" mm2 "$data/section.md"
 log "bench/REPORT.md (section mm2), bench/mm2-throughput.png and bench/mm2-reread.png written"

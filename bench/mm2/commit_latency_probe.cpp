@@ -69,6 +69,8 @@ commit_latency probe_commit_latency(const std::string& source, const std::string
     out.timeouts = moves * small_topic().partitions;
     return out;
   }
+  // Started and connected before any clock runs.
+  on_source.committed(group, small_partitions(), clock_type::now() + 10s);
   for (int move = 0; move < moves; ++move) {
     auto ends = append_records(source, burst);
     std::map<kafka::topic_partition, kafka::committed_offset> commits;
@@ -94,10 +96,13 @@ commit_latency probe_commit_latency(const std::string& source, const std::string
 
 std::optional<double> first_translation(const std::string& source, const std::string& target,
                                         const std::string& group, std::chrono::seconds timeout) {
+  auto helper_path = kafka::find_group_offsets_helper().value_or_throw();
+  kafka::group_offsets_helper on_source{{{"bootstrap.servers", source}}, helper_path};
+  kafka::group_offsets_helper on_target{{{"bootstrap.servers", target}}, helper_path};
+  read_target(on_target, group); // the helper started and connected before the clock does
+  auto commits = positions(source, [](int64_t end) { return end / 2; });
   auto committed_at = clock_type::now();
-  commit_group(source, group, [](int64_t end) { return end / 2; });
-  kafka::group_offsets_helper on_target{{{"bootstrap.servers", target}},
-                                        kafka::find_group_offsets_helper().value_or_throw()};
+  test::commit_until_taken(on_source, group, commits);
   if (!poll_target(on_target, group, committed_at + timeout, all_committed))
     return std::nullopt;
   return std::chrono::duration<double>(clock_type::now() - committed_at).count();

@@ -183,18 +183,23 @@ void prepare_target(const std::string& bootstrap) {
   flush_all(producer.get());
 }
 
-void commit_group(const std::string& bootstrap, const std::string& group,
-                  const std::function<int64_t(int64_t end)>& position) {
+std::map<kafka::topic_partition, kafka::committed_offset>
+positions(const std::string& bootstrap, const std::function<int64_t(int64_t end)>& position) {
   const auto& t = small_topic();
   auto reader = kafka::make_partition_reader({{"bootstrap.servers", bootstrap}});
-  std::map<kafka::topic_partition, kafka::committed_offset> commits;
+  std::map<kafka::topic_partition, kafka::committed_offset> out;
   for (int32_t p = 0; p < t.partitions; ++p) {
     auto end = kafka::watermarks(reader.get(), t.name, p).value_or_throw().second;
-    commits[{t.name, p}] = {std::clamp<int64_t>(position(end), 0, end), ""};
+    out[{t.name, p}] = {std::clamp<int64_t>(position(end), 0, end), ""};
   }
+  return out;
+}
+
+void commit_group(const std::string& bootstrap, const std::string& group,
+                  const std::function<int64_t(int64_t end)>& position) {
   kafka::group_offsets_helper helper{{{"bootstrap.servers", bootstrap}},
                                      kafka::find_group_offsets_helper().value_or_throw()};
-  test::commit_until_taken(helper, group, commits);
+  test::commit_until_taken(helper, group, positions(bootstrap, position));
 }
 
 uint64_t source_records(const std::string& bootstrap) {

@@ -12,8 +12,11 @@
 // partition p), so target offsets differ from source offsets everywhere.
 #pragma once
 
+#include "kafka/group_offsets_io.hpp"
+
 #include <cstdint>
 #include <functional>
+#include <map>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -63,8 +66,12 @@ void prepare_source(const std::string& bootstrap);
 // Creates the topics on target and produces their prior records. Throws on any failure.
 void prepare_target(const std::string& bootstrap);
 
-// Commits `group` on every partition of sbs.small on source, at position(that partition's end
-// offset) clamped to [0, end]. Throws on failure.
+// Every partition of sbs.small on source at position(that partition's end offset), clamped
+// to [0, end]. Throws when an end cannot be read.
+std::map<kafka::topic_partition, kafka::committed_offset>
+positions(const std::string& bootstrap, const std::function<int64_t(int64_t end)>& position);
+
+// Commits `group` at positions(bootstrap, position) on source. Throws on failure.
 void commit_group(const std::string& bootstrap, const std::string& group,
                   const std::function<int64_t(int64_t end)>& position);
 

@@ -9,17 +9,21 @@
 
 #include <algorithm>
 #include <chrono>
+#include <cstdint>
 
 namespace k2k::offset_mapping {
 
 namespace {
 
-// The source offsets every pipeline's mappings cover so far: a translation of one below is
-// not pending any more.
+// What every pipeline's mappings cover (-1: none yet): no translation of an offset up to it
+// is pending. The least of them, so that a wake never comes while some pipeline would still
+// answer pending (the group would ask again at once, round and round).
 int64_t covered(const partition_index_state& st) {
-  int64_t out = 0;
+  if (st.pipelines.empty())
+    return -1;
+  int64_t out = INT64_MAX;
   for (const auto& [name, p] : st.pipelines)
-    out = std::max(out, p.index.covered().value);
+    out = std::min(out, p.index.covered().value);
   return out;
 }
 

@@ -6,6 +6,7 @@
 
 #include "core/client_ids.hpp"
 #include "kafka/client.hpp"
+#include "kafka/partition_reader.hpp"
 
 #include <spdlog/spdlog.h>
 
@@ -51,6 +52,16 @@ public:
     s.txn_producer = transactional_producer(core::transactional_id(pipeline, s.topic, s.partition));
     if (kafka::error_ptr err{rd_kafka_init_transactions(s.txn_producer.get(), timeout_ms())})
       return txn_error("cannot start the transactional producer for", s, err.get());
+    // A new producer learns a topic's leaders only at its next topic scan, up to a second
+    // after its first record for it: the data and the mapping topic made every partition's
+    // first transaction take two seconds, one partition after another (30 s of crawling
+    // before full speed on 24 partitions, bench/REPORT.md section mm2). A failed lookup
+    // costs only that wait.
+    kafka::learn_topic(s.txn_producer.get(), ctx_.cfg.replication.sink.target_topic(s.topic),
+                       std::chrono::seconds(1));
+    if (ctx_.cfg.features.offset_mapping)
+      kafka::learn_topic(s.txn_producer.get(), ctx_.cfg.offset_mapping.topic,
+                         std::chrono::seconds(1));
     return std::nullopt;
   }
 

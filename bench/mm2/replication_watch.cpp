@@ -5,6 +5,7 @@
 
 #include <unistd.h>
 
+#include <filesystem>
 #include <fstream>
 #include <sstream>
 #include <thread>
@@ -18,7 +19,8 @@ struct process_cost {
   uint64_t peak_rss_kib = 0;
 };
 
-// The process, its threads' children and theirs.
+// The process and its children, whichever of its threads started them (k2k's group-offsets
+// helpers are started by the committers' threads), and theirs.
 void add_cost(pid_t pid, process_cost& cost) {
   auto dir = "/proc/" + std::to_string(pid);
   std::ifstream stat{dir + "/stat"};
@@ -38,9 +40,12 @@ void add_cost(pid_t pid, process_cost& cost) {
   while (std::getline(status, line))
     if (line.rfind("VmHWM:", 0) == 0)
       cost.peak_rss_kib += std::stoull(line.substr(6));
-  std::ifstream children{dir + "/task/" + std::to_string(pid) + "/children"};
-  for (pid_t child; children >> child;)
-    add_cost(child, cost);
+  std::error_code error;
+  for (const auto& task : std::filesystem::directory_iterator(dir + "/task", error)) {
+    std::ifstream children{task.path() / "children"};
+    for (pid_t child; children >> child;)
+      add_cost(child, cost);
+  }
 }
 
 process_cost cost_of(const std::vector<pid_t>& pids) {

@@ -1,7 +1,8 @@
 // How fast a tool replicates the workload and what it costs, seen from outside the tool: the
 // records on target (the topics' ends less their prior records) and the CPU time and memory
-// of the tool's processes (with their children: k2k's group-offsets helpers), sampled
-// every 100 ms from the tool's start until every record is on target.
+// of the tool's processes (with their children, started by any of their threads: k2k's
+// group-offsets helpers), sampled every 100 ms from the tool's start until every record is
+// on target.
 #pragma once
 
 #include <chrono>

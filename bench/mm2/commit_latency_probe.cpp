@@ -14,13 +14,6 @@ using clock_type = std::chrono::steady_clock;
 
 namespace {
 
-std::vector<kafka::topic_partition> small_partitions() {
-  std::vector<kafka::topic_partition> out;
-  for (int32_t p = 0; p < small_topic().partitions; ++p)
-    out.emplace_back(small_topic().name, p);
-  return out;
-}
-
 // The group's commits on target now: -1 where it has none or the read failed.
 std::map<kafka::topic_partition, int64_t> read_target(kafka::group_offsets_helper& target,
                                                       const std::string& group) {

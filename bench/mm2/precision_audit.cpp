@@ -13,23 +13,6 @@ using namespace std::chrono_literals;
 
 namespace {
 
-// Calls on_record(offset, value) for every record of topic[partition] up to its end.
-template <class F>
-int64_t read_partition(rd_kafka_t* reader, const std::string& topic, int32_t partition,
-                       F on_record) {
-  auto end = kafka::watermarks(reader, topic, partition).value_or_throw().second;
-  bool complete = kafka::scan_partition(
-      reader, topic, partition, 0, end,
-      [&](const rd_kafka_message_t& m) {
-        on_record(m.offset, std::string_view{static_cast<const char*>(m.payload), m.len});
-      },
-      120s);
-  if (!complete)
-    throw std::runtime_error("cannot read " + topic + "[" + std::to_string(partition) +
-                             "] to its end " + std::to_string(end) + " within 120 s");
-  return end;
-}
-
 int64_t copies_in(const std::vector<int64_t>& targets, int64_t from, int64_t until) {
   return std::lower_bound(targets.begin(), targets.end(), until) -
          std::lower_bound(targets.begin(), targets.end(), from);
@@ -46,7 +29,7 @@ precision_audit::precision_audit(const std::string& source, const std::string& t
   for (const auto& t : topics())
     for (int32_t p = 0; p < t.partitions; ++p) {
       std::vector<int64_t> source_offset; // by seq (appended records' seqs are sparse)
-      auto source_end = read_partition(source_reader.get(), t.name, p, [&](int64_t o, auto v) {
+      auto source_end = read_to_end(source_reader.get(), t.name, p, [&](int64_t o, auto v) {
         auto id = parse_value(v);
         if (!id || id->tag != t.tag || id->partition != p || id->seq < 0)
           return;
@@ -57,7 +40,7 @@ precision_audit::precision_audit(const std::string& source, const std::string& t
       partition_copies copies;
       copies.source_end = source_end;
       std::vector<int> seen(source_offset.size(), 0);
-      read_partition(target_reader.get(), t.name, p, [&](int64_t o, auto v) {
+      read_to_end(target_reader.get(), t.name, p, [&](int64_t o, auto v) {
         auto id = parse_value(v);
         if (!id)
           return; // the target's prior records
@@ -80,10 +63,7 @@ precision_audit::precision_audit(const std::string& source, const std::string& t
 }
 
 std::vector<group_precision> precision_audit::judge(const std::vector<std::string>& groups) const {
-  const auto& t = small_topic();
-  std::vector<kafka::topic_partition> partitions;
-  for (int32_t p = 0; p < t.partitions; ++p)
-    partitions.emplace_back(t.name, p);
+  auto partitions = small_partitions();
   auto helper_path = kafka::find_group_offsets_helper().value_or_throw();
   kafka::group_offsets_helper on_source{{{"bootstrap.servers", source_}}, helper_path};
   kafka::group_offsets_helper on_target{{{"bootstrap.servers", target_}}, helper_path};

@@ -87,6 +87,13 @@ const topic_spec& small_topic() {
   return topics().front();
 }
 
+std::vector<kafka::topic_partition> small_partitions() {
+  std::vector<kafka::topic_partition> out;
+  for (int32_t p = 0; p < small_topic().partitions; ++p)
+    out.emplace_back(small_topic().name, p);
+  return out;
+}
+
 const std::vector<lag_group>& lag_groups() {
   // 150 is inside each partition's aborted transaction (its 100 records, then its marker,
   // then plain_after records).
@@ -202,18 +209,29 @@ void commit_group(const std::string& bootstrap, const std::string& group,
   test::commit_until_taken(helper, group, positions(bootstrap, position));
 }
 
+int64_t read_to_end(rd_kafka_t* reader, const std::string& topic, int32_t partition,
+                    const std::function<void(int64_t offset, std::string_view value)>& on_record) {
+  auto end = kafka::watermarks(reader, topic, partition).value_or_throw().second;
+  bool complete = kafka::scan_partition(
+      reader, topic, partition, 0, end,
+      [&](const rd_kafka_message_t& m) {
+        on_record(m.offset, std::string_view{static_cast<const char*>(m.payload), m.len});
+      },
+      120s);
+  if (!complete)
+    throw std::runtime_error("cannot read " + kafka::describe(topic, partition) + " to its end " +
+                             std::to_string(end) + " within 120 s");
+  return end;
+}
+
 uint64_t source_records(const std::string& bootstrap) {
   auto reader = kafka::make_partition_reader({{"bootstrap.servers", bootstrap},
                                               {"group.id", "sbs-count"},
                                               {"enable.partition.eof", "true"}});
   uint64_t n = 0;
   for (const auto& t : topics())
-    for (int32_t p = 0; p < t.partitions; ++p) {
-      auto end = kafka::watermarks(reader.get(), t.name, p).value_or_throw().second;
-      if (!kafka::scan_partition(
-              reader.get(), t.name, p, 0, end, [&](const rd_kafka_message_t&) { ++n; }, 120s))
-        throw std::runtime_error("cannot count the records of " + kafka::describe(t.name, p));
-    }
+    for (int32_t p = 0; p < t.partitions; ++p)
+      read_to_end(reader.get(), t.name, p, [&](int64_t, std::string_view) { ++n; });
   return n;
 }
 

@@ -13,6 +13,7 @@
 #pragma once
 
 #include "kafka/group_offsets_io.hpp"
+#include "kafka/handles.hpp"
 
 #include <cstdint>
 #include <functional>
@@ -35,6 +36,8 @@ struct topic_spec {
 
 const std::vector<topic_spec>& topics();
 const topic_spec& small_topic(); // the one the groups consume
+// Every partition of sbs.small, as group offset calls name them.
+std::vector<kafka::topic_partition> small_partitions();
 
 inline constexpr char aborted_tag = 'a'; // values of aborted transactional records
 inline constexpr int transaction_records = 100;
@@ -74,6 +77,11 @@ positions(const std::string& bootstrap, const std::function<int64_t(int64_t end)
 // Commits `group` at positions(bootstrap, position) on source. Throws on failure.
 void commit_group(const std::string& bootstrap, const std::string& group,
                   const std::function<int64_t(int64_t end)>& position);
+
+// Calls on_record(offset, value) for every record of topic[partition] up to the end it has
+// now; returns that end. Throws when it cannot be read within 120 s.
+int64_t read_to_end(rd_kafka_t* reader, const std::string& topic, int32_t partition,
+                    const std::function<void(int64_t offset, std::string_view value)>& on_record);
 
 // The records a consumer reads on source now (every topic, committed only): what a complete
 // replication puts on target. Throws when a partition cannot be read.

@@ -41,6 +41,8 @@ public:
 
   void wait_for_room() override { rd_kafka_poll(ctx_.producer, 10); }
 
+  bool busy() const override { return false; } // reports are served by the loop's polls
+
   std::optional<error_info> drain(const std::vector<partition_state*>& states,
                                   std::chrono::milliseconds timeout) override {
     auto deadline = clock::now() + timeout;

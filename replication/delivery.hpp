@@ -68,6 +68,9 @@ public:
   virtual std::optional<error_info> settle() = 0;
   // The source is held for backpressure: wait a little for confirmations.
   virtual void wait_for_room() = 0;
+  // Work is under way that a coming settle() finishes (commits made in the background):
+  // the loop must not block long on the source.
+  virtual bool busy() const = 0;
   // Before partitions are released or the worker stops: nothing of them left in flight.
   virtual std::optional<error_info> drain(const std::vector<partition_state*>& states,
                                           std::chrono::milliseconds timeout) = 0;

@@ -2,7 +2,11 @@
 // producer per source partition; a batch (what one partition took since its last commit)
 // and its mapping record are committed in one transaction. A batch that cannot commit is
 // aborted and the partition rewound to its first record, so no copy becomes visible twice.
+// A batch is committed once its records are all reported, on a pool (parallel_steps), while
+// the worker copies other partitions; a drain's flushes and commits are made at once. Reports
+// that come inside the pool's calls are served under one lock.
 #include "replication/delivery.hpp"
+#include "replication/parallel_steps.hpp"
 
 #include "core/client_ids.hpp"
 #include "kafka/client.hpp"
@@ -11,6 +15,9 @@
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
+#include <future>
+#include <map>
+#include <mutex>
 #include <optional>
 
 namespace k2k::replication {
@@ -18,6 +25,11 @@ namespace k2k::replication {
 namespace {
 
 using clock = std::chrono::steady_clock;
+using namespace std::chrono_literals;
+
+// How long a batch fed without pause stays open: as Kafka Streams' exactly-once
+// commit.interval.ms. A batch whose records are all reported commits at the next settle.
+constexpr auto batch_age_limit = 100ms;
 
 // The producer was fenced: a newer producer of the same transactional id (another worker
 // that owns the partition now) exists.
@@ -34,6 +46,12 @@ error_info txn_error(const std::string& what, const partition_state& s,
 }
 
 class exactly_once final : public delivery {
+  struct pending_commit {
+    core::mapping_record mapping;
+    kafka::error_ptr error; // set by the step
+    std::future<void> done;
+  };
+
 public:
   explicit exactly_once(delivery_context ctx) : ctx_(std::move(ctx)) {}
 
@@ -72,6 +90,7 @@ public:
       return txn_error("cannot begin a transaction for", s, err.get());
     s.in_transaction = true;
     s.batch_first = offset;
+    s.batch_opened = clock::now();
     return std::nullopt;
   }
 
@@ -82,25 +101,75 @@ public:
 
   void mapping_confirmed(partition_state&, int64_t) override {} // counted at the commit
 
+  // Commits, in the background, each batch whose records are all reported; a batch fed
+  // for batch_age_limit is sealed, and committed once its reports are in. The worker copies
+  // meanwhile: a sealed partition's records wait (partition_state::deferred).
   std::optional<error_info> settle() override {
-    return commit_transactions(ctx_.partitions.assigned());
+    auto first_error = finish_ended_commits();
+    auto now = clock::now();
+    for (auto* s : ctx_.partitions.assigned()) {
+      if (!s->in_transaction || committing_.count(s) || ctx_.fatal)
+        continue;
+      rd_kafka_poll(s->txn_producer.get(), 0);
+      std::optional<error_info> e;
+      if (rd_kafka_outq_len(s->txn_producer.get()) == 0)
+        e = start_commit(*s);
+      else if (now - s->batch_opened >= batch_age_limit)
+        s->sealed = true;
+      if (e && !first_error)
+        first_error = std::move(e);
+    }
+    return first_error;
   }
 
-  void wait_for_room() override {} // commits free room; settle() runs next
+  // Too much is in flight: the oldest batch not committing gets its reports (settle()
+  // commits it next).
+  void wait_for_room() override {
+    partition_state* oldest = nullptr;
+    for (auto* s : ctx_.partitions.assigned())
+      if (s->in_transaction && !committing_.count(s) &&
+          (!oldest || s->batch_opened < oldest->batch_opened))
+        oldest = s;
+    if (oldest)
+      steps_.run(
+          1, [&](size_t) { await_delivery_reports(*oldest); }, [this] { refresh_status(); });
+  }
+
+  bool busy() const override { return !committing_.empty(); }
 
   std::optional<error_info> drain(const std::vector<partition_state*>& states,
                                   std::chrono::milliseconds timeout) override {
-    drain_deadline_ = giving_up_until().value_or(clock::now() + timeout);
+    {
+      auto until = giving_up_until().value_or(clock::now() + timeout);
+      std::lock_guard<std::mutex> guard(deadline_lock_);
+      drain_deadline_ = until;
+    }
+    auto first_error = finish_commits_of(states);
     auto e = commit_transactions(states);
+    if (e && !first_error)
+      first_error = std::move(e);
+    std::lock_guard<std::mutex> guard(deadline_lock_);
     drain_deadline_.reset();
-    return e;
+    return first_error;
   }
 
-  void close(partition_state& s) override { s.txn_producer.reset(); }
+  // The partition goes: a commit still under way ends first (what it made visible, its
+  // mapping names).
+  void close(partition_state& s) override {
+    forget_commit_of(s);
+    s.txn_producer.reset();
+  }
 
   void abandon() override {
-    for (auto* s : ctx_.partitions.all())
+    for (auto* s : ctx_.partitions.all()) {
+      forget_commit_of(*s);
       s->txn_producer.reset();
+    }
+  }
+
+  ~exactly_once() override {
+    for (auto& [s, commit] : committing_)
+      commit.done.wait(); // it uses the partition's producer and its entry here
   }
 
 private:
@@ -108,7 +177,20 @@ private:
     auto props = ctx_.cfg.target.kafka.for_producer();
     props["transactional.id"] = id;
     props["enable.idempotence"] = "true";
-    return kafka::make_producer(props, ctx_.on_delivery, ctx_.delivery_opaque);
+    return kafka::make_producer(props, &exactly_once::on_delivery, this);
+  }
+
+  // Reports come inside the polls of the pool's threads too (parallel_steps): each touches
+  // only its own partition's state, and the lock keeps them off the status refresh.
+  static void on_delivery(rd_kafka_t* rk, const rd_kafka_message_t* m, void* opaque) {
+    auto& self = *static_cast<exactly_once*>(opaque);
+    std::lock_guard<std::mutex> guard(self.reports_lock_);
+    self.ctx_.on_delivery(rk, m, self.ctx_.delivery_opaque);
+  }
+
+  void refresh_status() {
+    std::lock_guard<std::mutex> guard(reports_lock_);
+    ctx_.refresh_status();
   }
 
   // init_transactions under `id`, then the producer goes: what was open under it is aborted
@@ -125,6 +207,7 @@ private:
   // shares, so that a target that does not answer costs the shutdown timeout once, not once
   // per partition and step; a transaction still open then is left to the next owner.
   std::optional<clock::time_point> giving_up_until() {
+    std::lock_guard<std::mutex> guard(deadline_lock_); // the pool's steps ask too
     if (drain_deadline_)
       return drain_deadline_;
     if (ctx_.stop.load() != stop_request::graceful)
@@ -141,37 +224,122 @@ private:
   bool bounded() { return giving_up_until() || crashing(); }
   bool crashing() const { return ctx_.stop.load() == stop_request::crash; }
 
-  std::optional<error_info> commit_transactions(const std::vector<partition_state*>& states) {
-    for (auto* s : states) {
-      if (ctx_.fatal)
-        break;
-      if (auto e = commit_transaction(*s))
-        return e;
-    }
-    return std::nullopt;
-  }
-
-  // Data and mapping of the open batch become visible together, or not at all.
-  std::optional<error_info> commit_transaction(partition_state& s) {
-    if (!s.in_transaction)
-      return std::nullopt;
-    await_delivery_reports(s);
-    if (crashing())
-      return std::nullopt; // the transaction stays open; the next owner aborts it
+  // The batch's records are all reported: its mapping is produced here (the publisher is
+  // shared) and its commit made on the pool.
+  std::optional<error_info> start_commit(partition_state& s) {
+    s.sealed = true;
     auto rec = batch_mapping(s);
     if (!rec)
       return abort_transaction_and_rewind(s, nullptr);
-    kafka::error_ptr err = end_transaction(s);
+    auto& commit = committing_[&s];
+    commit.mapping = std::move(*rec);
+    commit.done = steps_.start([this, &s, &commit] { commit.error = end_transaction(s); },
+                               ctx_.partitions.assigned().size());
+    return std::nullopt;
+  }
+
+  std::optional<error_info> finish_ended_commits() {
+    std::optional<error_info> first_error;
+    for (auto it = committing_.begin(); it != committing_.end();) {
+      if (it->second.done.wait_for(std::chrono::seconds(0)) != std::future_status::ready) {
+        ++it;
+        continue;
+      }
+      auto e = finish_commit(it++);
+      if (e && !first_error)
+        first_error = std::move(e);
+    }
+    return first_error;
+  }
+
+  std::optional<error_info> finish_commits_of(const std::vector<partition_state*>& states) {
+    std::optional<error_info> first_error;
+    for (auto* s : states) {
+      auto it = committing_.find(s);
+      if (it == committing_.end())
+        continue;
+      while (it->second.done.wait_for(std::chrono::milliseconds(100)) != std::future_status::ready)
+        refresh_status();
+      auto e = finish_commit(it);
+      if (e && !first_error)
+        first_error = std::move(e);
+    }
+    return first_error;
+  }
+
+  std::optional<error_info> finish_commit(std::map<partition_state*, pending_commit>::iterator it) {
+    auto& s = *it->first;
+    auto rec = std::move(it->second.mapping);
+    auto err = std::move(it->second.error);
+    it->second.done.get(); // what the step threw, if anything
+    committing_.erase(it);
+    if (crashing())
+      return std::nullopt; // the transaction stays open or committed; the next owner sees which
+    return transaction_ended(s, rec, err.get());
+  }
+
+  // Waits for the partition's commit, if one is under way, and drops its result.
+  void forget_commit_of(partition_state& s) {
+    auto it = committing_.find(&s);
+    if (it == committing_.end())
+      return;
+    it->second.done.wait();
+    committing_.erase(it);
+  }
+
+  // Data and mapping of each open batch become visible together, or not at all. Every step
+  // that waits for the target is made for all partitions at once.
+  std::optional<error_info> commit_transactions(const std::vector<partition_state*>& states) {
+    std::vector<partition_state*> open;
+    for (auto* s : states)
+      if (s->in_transaction)
+        open.push_back(s);
+    if (open.empty() || ctx_.fatal)
+      return std::nullopt;
+    auto refresh = [this] { refresh_status(); };
+    steps_.run(
+        open.size(), [&](size_t i) { await_delivery_reports(*open[i]); }, refresh);
+    if (crashing())
+      return std::nullopt; // the transactions stay open; the next owner aborts them
+    // The mapping publisher is shared: this thread produces every batch's mapping.
+    std::vector<std::optional<core::mapping_record>> mappings(open.size());
+    for (size_t i = 0; i < open.size(); ++i)
+      mappings[i] = batch_mapping(*open[i]);
+    std::vector<kafka::error_ptr> ended(open.size());
+    steps_.run(
+        open.size(),
+        [&](size_t i) {
+          if (mappings[i])
+            ended[i] = end_transaction(*open[i]);
+        },
+        refresh);
+    if (crashing())
+      return std::nullopt;
+    std::optional<error_info> first_error;
+    for (size_t i = 0; i < open.size(); ++i) {
+      auto e = transaction_ended(*open[i], mappings[i], ended[i].get());
+      if (e && !first_error)
+        first_error = std::move(e);
+    }
+    return first_error;
+  }
+
+  // `rec`: the batch's mapping (nullopt: the batch was not complete); `err`: why its commit
+  // failed.
+  std::optional<error_info> transaction_ended(partition_state& s,
+                                              const std::optional<core::mapping_record>& rec,
+                                              const rd_kafka_error_t* err) {
+    if (!rec)
+      return abort_transaction_and_rewind(s, nullptr);
     if (!err) {
       batch_committed(s, *rec);
       return std::nullopt;
     }
-    if (rd_kafka_error_is_fatal(err.get()))
-      return error_info{
-          ec::kafka_error,
-          "exactly-once producer for " + kafka::describe(s.topic, s.partition) +
-              " failed (fenced by another worker?): " + rd_kafka_error_string(err.get())};
-    return abort_transaction_and_rewind(s, err.get());
+    if (rd_kafka_error_is_fatal(err))
+      return error_info{ec::kafka_error,
+                        "exactly-once producer for " + kafka::describe(s.topic, s.partition) +
+                            " failed (fenced by another worker?): " + rd_kafka_error_string(err)};
+    return abort_transaction_and_rewind(s, err);
   }
 
   // Delivery reports give the target offsets. A slow target only delays the batch
@@ -180,10 +348,8 @@ private:
   void await_delivery_reports(partition_state& s) {
     auto* p = s.txn_producer.get();
     auto deadline = step_deadline();
-    while (rd_kafka_outq_len(p) > 0 && !crashing() && (!bounded() || clock::now() < deadline)) {
+    while (rd_kafka_outq_len(p) > 0 && !crashing() && (!bounded() || clock::now() < deadline))
       rd_kafka_flush(p, 100);
-      ctx_.refresh_status();
-    }
   }
 
   // The batch's mapping record, produced into the transaction; nullopt when the batch has a
@@ -225,7 +391,9 @@ private:
     ctx_.counters.bytes += s.batch_bytes;
     if (ctx_.cfg.features.offset_mapping)
       ++ctx_.counters.mappings;
+    auto waiting = std::move(s.deferred); // the next batch's first records
     s.reset();
+    s.deferred = std::move(waiting);
   }
 
   // `err`: why the commit failed (nullptr: a record was not delivered).
@@ -272,6 +440,10 @@ private:
   }
 
   delivery_context ctx_;
+  parallel_steps steps_;
+  std::map<partition_state*, pending_commit> committing_; // commits under way, on the pool
+  std::mutex reports_lock_;
+  std::mutex deadline_lock_;
   std::optional<clock::time_point> drain_deadline_; // while draining
   std::optional<clock::time_point> stop_deadline_;  // from the first step after a graceful stop
 };

@@ -20,6 +20,8 @@ void partition_state::reset() {
   outstanding = 0;
   mappings_outstanding = 0;
   in_transaction = false;
+  sealed = false;
+  deferred.clear();
   batch_records = batch_bytes = 0;
   ++generation;
 }

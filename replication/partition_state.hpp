@@ -37,12 +37,17 @@ struct partition_state {
   kafka::handle_ptr txn_producer;
   bool in_transaction = false;
   int64_t batch_first = -1;
+  std::chrono::steady_clock::time_point batch_opened;
   uint64_t batch_records = 0, batch_bytes = 0;
+  // The open batch takes no more copies (its reports are awaited, its commit is under way):
+  // the source records that arrive meanwhile wait in `deferred`, in order.
+  bool sealed = false;
+  std::vector<kafka::message_ptr> deferred;
 
   // The earliest source offset that must be replicated again (a lost record or mapping).
   std::optional<int64_t> failure() const;
   bool settled() const { return outstanding == 0 && mappings_outstanding == 0; }
-  // Forgets what is in flight (after a rewind, a revoke, an abort).
+  // Forgets what is in flight and what is deferred (after a rewind, a revoke, an abort).
   void reset();
   // Confirmed progress up to `source_next`: the checkpoint moves, the retry backoff restarts.
   void confirm(int64_t source_next);

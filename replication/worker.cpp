@@ -117,8 +117,8 @@ struct replication_worker::impl {
 
   void consume_cycle() {
     // Block only when nothing waits for a delivery report (served between cycles and every
-    // 256 records within one).
-    const int first_wait_ms = partitions.in_flight() > 0 ? 1 : 100;
+    // 256 records within one) or for a commit.
+    const int first_wait_ms = partitions.in_flight() > 0 || mode->busy() ? 1 : 100;
     rd_kafka_topic_t* last_topic = nullptr;
     int32_t last_partition = -1;
     partition_state* last_state = nullptr;
@@ -141,16 +141,39 @@ struct replication_worker::impl {
       if (!last_state || !last_state->assigned)
         continue;
       auto& s = *last_state;
-      if (s.failure())
-        continue; // will be fetched again after the rewind
-      source->note_gap(s, m->offset);
-      if (auto e = mode->before_copy(s, m->offset))
+      if (s.sealed || !s.deferred.empty()) {
+        s.deferred.push_back(std::move(m));
+        continue;
+      }
+      if (auto e = copy(s, *m))
         return fail(e);
-      copy_record(s, mode->producer_for(s), *m, cfg, counters);
       // Serve delivery reports within a long cycle too: confirmed records free their
       // memory sooner and the producer's queue never backs up behind a whole batch.
       if (i % 256 == 255)
         rd_kafka_poll(mode->producer_for(s), 0);
+    }
+  }
+
+  std::optional<error_info> copy(partition_state& s, const rd_kafka_message_t& m) {
+    if (s.failure())
+      return std::nullopt; // will be fetched again after the rewind
+    source->note_gap(s, m.offset);
+    if (auto e = mode->before_copy(s, m.offset))
+      return e;
+    copy_record(s, mode->producer_for(s), m, cfg, counters);
+    return std::nullopt;
+  }
+
+  // The records that waited while their partition's batch was sealed, once it is committed.
+  void copy_deferred() {
+    for (auto* s : partitions.assigned()) {
+      if (s->sealed || s->deferred.empty())
+        continue;
+      auto held = std::move(s->deferred);
+      s->deferred.clear();
+      for (auto& m : held)
+        if (auto e = copy(*s, *m))
+          return fail(e);
     }
   }
 
@@ -186,6 +209,8 @@ struct replication_worker::impl {
         mode->wait_for_room();
       if (!fatal)
         fail(mode->settle());
+      if (!fatal)
+        copy_deferred();
       source->resume_backed_off(partitions.all());
       fail(clients.producer_failure());
       auto now = clock::now();

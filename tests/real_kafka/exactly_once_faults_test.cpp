@@ -4,6 +4,7 @@
 // and fences the old producer: read_committed target data has every source record once,
 // and nothing the dead or frozen instance had written in its open transaction ever becomes
 // visible. The mock can show neither: it never fences and keeps aborted records readable.
+#include "core/client_ids.hpp"
 #include "reliability/child_process.hpp"
 #include "support/real_kafka.hpp"
 #include "support/replication_fixture.hpp"
@@ -76,6 +77,7 @@ size_t committed_copy_count(const std::string& topic) {
 // not committed); returns the target offsets of those records. Thaws and tries again while
 // it has none.
 std::map<int32_t, std::vector<int64_t>> freeze_mid_transaction(child_process& replicator,
+                                                               const std::string& pipeline_name,
                                                                const std::string& topic) {
   auto deadline = std::chrono::steady_clock::now() + 60s;
   // The replicator process creates the target topic.
@@ -85,6 +87,12 @@ std::map<int32_t, std::vector<int64_t>> freeze_mid_transaction(child_process& re
     replicator.stop();
     std::map<int32_t, std::vector<int64_t>> open;
     for (int32_t p = 0; p < partitions; ++p) {
+      // Records not committed yet may belong to a commit the replicator sent just before it
+      // froze (the broker completes it): only a transaction its coordinator still has as
+      // Ongoing, with its producer frozen, stays open.
+      if (transaction_state(real_cluster("target"),
+                            core::transactional_id(pipeline_name, topic, p)) != "Ongoing")
+        continue;
       auto offsets = uncommitted_offsets(real_cluster("target"), topic, p);
       if (!offsets.empty())
         open[p] = offsets;
@@ -137,7 +145,7 @@ TEST_CASE("exactly-once: kill -9 mid-transaction, then a restart: every record o
   eos_pipeline pipeline;
   steady_source load{real_cluster("source"), pipeline.topic, partitions};
   auto first = pipeline.start("first.log");
-  auto open = freeze_mid_transaction(*first, pipeline.topic);
+  auto open = freeze_mid_transaction(*first, pipeline.name, pipeline.topic);
   first->kill9();
   const auto before = committed_copy_count(pipeline.topic);
   auto second = pipeline.start("second.log");
@@ -155,7 +163,7 @@ TEST_CASE("exactly-once: a zombie replicator whose partitions moved is fenced an
   eos_pipeline pipeline;
   steady_source load{real_cluster("source"), pipeline.topic, partitions};
   auto zombie = pipeline.start("zombie.log");
-  auto open = freeze_mid_transaction(*zombie, pipeline.topic);
+  auto open = freeze_mid_transaction(*zombie, pipeline.name, pipeline.topic);
   // A second instance of the pipeline takes the partitions once the frozen one's session
   // expires, and its producers (same transactional ids) fence the frozen one's.
   auto successor = pipeline.start("successor.log");

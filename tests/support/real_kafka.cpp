@@ -18,6 +18,7 @@
 #include <cstdlib>
 #include <random>
 #include <set>
+#include <sstream>
 #include <stdexcept>
 #include <thread>
 
@@ -49,7 +50,9 @@ reliability::kafka_cluster_control cluster_control(const std::string& name) {
 
 } // namespace
 
-std::string real_cluster(const std::string& name) { return cluster_control(name).bootstrap(); }
+std::string real_cluster(const std::string& name) {
+  return cluster_control(name).bootstrap();
+}
 
 std::string unique_name(const std::string& prefix) {
   static std::atomic<int> n{0};
@@ -302,6 +305,31 @@ int32_t controller_of(const std::string& name) {
 
 std::string kafka_tool(const std::string& tool, const std::string& args) {
   return std::string{K2K_SOURCE_DIR} + "/tools/kafka-cluster tool " + tool + " " + args;
+}
+
+std::string transaction_state(const std::string& bootstrap, const std::string& transactional_id) {
+  auto described = run_command(kafka_tool("transactions", "--bootstrap-server " + bootstrap +
+                                                              " describe --transactional-id " +
+                                                              transactional_id));
+  if (described.exit_code != 0)
+    return {}; // the coordinator does not know the id (the tool said why on stderr)
+  // A header line of column names, then the transaction's line; no cell holds a space.
+  std::istringstream lines{described.out};
+  std::string header, values;
+  std::getline(lines, header);
+  std::getline(lines, values);
+  auto columns = [](const std::string& line) {
+    std::vector<std::string> out;
+    std::istringstream cells{line};
+    for (std::string cell; cells >> cell;)
+      out.push_back(cell);
+    return out;
+  };
+  auto names = columns(header), cells = columns(values);
+  for (size_t i = 0; i < names.size() && i < cells.size(); ++i)
+    if (names[i] == "TransactionState")
+      return cells[i];
+  throw std::runtime_error("no transaction state of " + transactional_id + " in: " + described.out);
 }
 
 kafka::handle_ptr transactional_producer(const std::string& bootstrap, const std::string& id) {

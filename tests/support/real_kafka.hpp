@@ -133,6 +133,11 @@ using reliability::run_command;
 // console-consumer, consumer-groups, ...) of the fixture's Kafka version with `args`.
 std::string kafka_tool(const std::string& tool, const std::string& args);
 
+// The coordinator's state of a transactional id (Ongoing, PrepareCommit, CompleteCommit, ...:
+// Kafka's TransactionState), from `kafka-transactions describe`; empty when the coordinator
+// does not know the id.
+std::string transaction_state(const std::string& bootstrap, const std::string& transactional_id);
+
 // A transactional producer, initialised; throws on error.
 kafka::handle_ptr transactional_producer(const std::string& bootstrap, const std::string& id);
 

@@ -19,7 +19,9 @@ public:
   explicit at_least_once(delivery_context ctx) : ctx_(std::move(ctx)) {}
 
   rd_kafka_t* producer_for(partition_state&) override { return ctx_.producer; }
-  std::optional<error_info> open(partition_state&) override { return std::nullopt; }
+  std::optional<error_info> open(const std::vector<partition_state*>&) override {
+    return std::nullopt;
+  }
   std::optional<error_info> before_copy(partition_state&, int64_t) override { return std::nullopt; }
 
   void record_confirmed(partition_state&, size_t bytes) override {

@@ -56,8 +56,8 @@ public:
 
   // The producer that writes this partition's copies.
   virtual rd_kafka_t* producer_for(partition_state& s) = 0;
-  // At assignment, before the partition's checkpoint is read.
-  virtual std::optional<error_info> open(partition_state& s) = 0;
+  // At assignment, before the partitions' checkpoints are read.
+  virtual std::optional<error_info> open(const std::vector<partition_state*>& states) = 0;
   // Before a source record of `s` at `offset` is copied.
   virtual std::optional<error_info> before_copy(partition_state& s, int64_t offset) = 0;
   // A copy is stored on target (its report).

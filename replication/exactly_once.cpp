@@ -57,29 +57,15 @@ public:
 
   rd_kafka_t* producer_for(partition_state& s) override { return s.txn_producer.get(); }
 
-  // The transactional id is stable across restarts and workers, so the next owner's
-  // init_transactions fences a zombie and aborts its open transaction before the
-  // checkpoint is read. The id's older form is fenced the same way first: a worker of an
-  // older version may still hold the partition's open transaction under it.
-  std::optional<error_info> open(partition_state& s) override {
-    if (s.txn_producer)
-      return std::nullopt;
-    const auto& pipeline = ctx_.cfg.name;
-    if (auto e = fence(s, core::legacy_transactional_id(pipeline, s.topic, s.partition)))
-      return e;
-    s.txn_producer = transactional_producer(core::transactional_id(pipeline, s.topic, s.partition));
-    if (kafka::error_ptr err{rd_kafka_init_transactions(s.txn_producer.get(), timeout_ms())})
-      return txn_error("cannot start the transactional producer for", s, err.get());
-    // A new producer learns a topic's leaders only at its next topic scan, up to a second
-    // after its first record for it: the data and the mapping topic made every partition's
-    // first transaction take two seconds, one partition after another (30 s of crawling
-    // before full speed on 24 partitions, bench/REPORT.md section mm2). A failed lookup
-    // costs only that wait.
-    kafka::learn_topic(s.txn_producer.get(), ctx_.cfg.replication.sink.target_topic(s.topic),
-                       std::chrono::seconds(1));
-    if (ctx_.cfg.features.offset_mapping)
-      kafka::learn_topic(s.txn_producer.get(), ctx_.cfg.offset_mapping.topic,
-                         std::chrono::seconds(1));
+  // The partitions' producers start at once: each start waits for the coordinator twice.
+  std::optional<error_info> open(const std::vector<partition_state*>& states) override {
+    std::vector<std::optional<error_info>> opened(states.size());
+    steps_.run(
+        states.size(), [&](size_t i) { opened[i] = open_one(*states[i]); },
+        [this] { refresh_status(); });
+    for (auto& e : opened)
+      if (e)
+        return e;
     return std::nullopt;
   }
 
@@ -173,6 +159,32 @@ public:
   }
 
 private:
+  // The transactional id is stable across restarts and workers, so the next owner's
+  // init_transactions fences a zombie and aborts its open transaction before the
+  // checkpoint is read. The id's older form is fenced the same way first: a worker of an
+  // older version may still hold the partition's open transaction under it.
+  std::optional<error_info> open_one(partition_state& s) {
+    if (s.txn_producer)
+      return std::nullopt;
+    const auto& pipeline = ctx_.cfg.name;
+    if (auto e = fence(s, core::legacy_transactional_id(pipeline, s.topic, s.partition)))
+      return e;
+    s.txn_producer = transactional_producer(core::transactional_id(pipeline, s.topic, s.partition));
+    if (kafka::error_ptr err{rd_kafka_init_transactions(s.txn_producer.get(), timeout_ms())})
+      return txn_error("cannot start the transactional producer for", s, err.get());
+    // A new producer learns a topic's leaders only at its next topic scan, up to a second
+    // after its first record for it: the data and the mapping topic made every partition's
+    // first transaction take two seconds, one partition after another (30 s of crawling
+    // before full speed on 24 partitions, bench/REPORT.md section mm2). A failed lookup
+    // costs only that wait.
+    kafka::learn_topic(s.txn_producer.get(), ctx_.cfg.replication.sink.target_topic(s.topic),
+                       std::chrono::seconds(1));
+    if (ctx_.cfg.features.offset_mapping)
+      kafka::learn_topic(s.txn_producer.get(), ctx_.cfg.offset_mapping.topic,
+                         std::chrono::seconds(1));
+    return std::nullopt;
+  }
+
   kafka::handle_ptr transactional_producer(const std::string& id) {
     auto props = ctx_.cfg.target.kafka.for_producer();
     props["transactional.id"] = id;
@@ -418,7 +430,7 @@ private:
                    "transactional producer for it",
                    kafka::describe(s.topic, s.partition), rd_kafka_error_string(abort_err.get()));
       close(s);
-      if (auto e = open(s))
+      if (auto e = open_one(s))
         return e;
     }
     ++ctx_.counters.aborted_transactions;

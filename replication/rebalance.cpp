@@ -17,9 +17,8 @@ void rebalance_handler::on_assign(rd_kafka_t* rk, rd_kafka_topic_partition_list_
     s.checkpoint = -1;
     states.push_back(&s);
   }
-  for (auto* s : states)
-    if (auto e = mode_->open(*s))
-      return fail_(e); // the loop stops
+  if (auto e = mode_->open(states))
+    return fail_(e); // the loop stops
   auto checkpoints = read_resume_points(states);
   for (int i = 0; i < parts->cnt; ++i) {
     auto& s = *states[static_cast<size_t>(i)];

@@ -4,8 +4,9 @@
 # outside the tool (build/bench/side_by_side), then its section of bench/REPORT.md.
 #
 # The source cluster is prepared once; every tool gets a fresh target cluster with the same
-# prior records. Tools: k2k at-least-once, k2k exactly-once (replicate and offset-mapping
-# processes, as users run them), MM2 with its defaults and MM2 tuned (tools/mirror-maker).
+# prior records. Tools: k2k at-least-once, k2k lean (at-least-once with half the source
+# prefetch), k2k exactly-once (replicate and offset-mapping processes, as users run them), MM2
+# with its defaults and MM2 tuned (tools/mirror-maker).
 # Per tool: replication until every record is on target (throughput, CPU and peak RSS of the
 # tool's processes), a group moved on source at the head of new records (time until its
 # target commit follows), a new group committed while it runs (time until translated), then
@@ -14,7 +15,7 @@
 # Usage: tools/bench-mm2-report.sh BUILD_DIR [tools, comma-separated]
 set -euo pipefail
 build=$(cd "${1:-build}" && pwd)
-tools=${2:-k2k-alo,k2k-eos,mm2-default,mm2-tuned}
+tools=${2:-k2k-alo,k2k-lean,k2k-eos,mm2-default,mm2-tuned}
 here=$(cd "$(dirname "$0")/.." && pwd)
 version=${K2K_MM2_VERSION:-4.3.1} # connect-mirror's newest version served here (tools/mirror-maker)
 cluster="$here/tools/kafka-cluster"
@@ -51,10 +52,10 @@ source_bootstrap=$("$cluster" up --dir "$data/source" --name source --version "$
 "$sbs" prepare-source "$source_bootstrap" 2> >(grep -v 'load in progress' >&2)
 lag_groups="sbs-lag-0 sbs-lag-10 sbs-lag-150 sbs-lag-1000 sbs-lag-100000 sbs-log-start"
 
-k2k_config() { # name target exactly_once
+k2k_config() { # name target exactly_once [source consumer settings]
   cat <<YAML
 name: sbs-$1
-source: {kafka: {common: {bootstrap.servers: "$source_bootstrap"}}}
+source: {kafka: {common: {bootstrap.servers: "$source_bootstrap"}, consumer: {${4:-}}}}
 target: {kafka: {common: {bootstrap.servers: "$2"}}}
 replication:
   - source: {topic: {regex: "sbs\\\\..*"}}
@@ -68,10 +69,13 @@ start_tool() { # tool target dir
   local tool=$1 target=$2 dir=$3
   mkdir -p "$dir"
   case "$tool" in
-    k2k-alo|k2k-eos)
-      local eos=disabled
+    k2k-alo|k2k-lean|k2k-eos)
+      local eos=disabled consumer=
       [ "$tool" = k2k-eos ] && eos=enabled
-      k2k_config "$tool" "$target" "$eos" >"$dir/k2k.yaml"
+      # lean: at-least-once with half librdkafka's default prefetch (64 MiB), the most of
+      # k2k's memory: less memory for less speed, measured side by side.
+      [ "$tool" = k2k-lean ] && consumer='queued.max.messages.kbytes: "32768"'
+      k2k_config "$tool" "$target" "$eos" "$consumer" >"$dir/k2k.yaml"
       "$build/k2k" replicate -c "$dir/k2k.yaml" >"$dir/replicate.log" 2>&1 &
       tool_pids+=($!)
       "$build/k2k" offset-mapping -c "$dir/k2k.yaml" >"$dir/offset-mapping.log" 2>&1 &

@@ -3,7 +3,7 @@ BUILD ?= build
 JOBS  ?= $(shell nproc)
 CMAKE_FLAGS ?= -DCMAKE_BUILD_TYPE=RelWithDebInfo
 
-.PHONY: all deps configure build test test-broker-faults demo fuzz bench bench-workers bench-groups bench-mm2 reliability reliability-kafka clean
+.PHONY: all deps configure build test test-broker-faults demo fuzz bench bench-workers bench-groups bench-mm2 bench-instructions reliability reliability-kafka clean
 
 all: build
 
@@ -53,6 +53,12 @@ bench-groups: build
 bench-mm2: build
 	@tools/install-deps.sh gnuplot-nox
 	@tools/bench-mm2-report.sh $(BUILD)
+
+# Instructions per replicated record of `k2k replicate` against the raw loop, under callgrind on
+# real Kafka (its section of bench/REPORT.md); `make bench` runs it too.
+bench-instructions: build
+	@tools/install-deps.sh valgrind
+	@tools/bench-instructions-report.sh $(BUILD)
 
 # Seeded fault-injection scenarios over the real processes (docs/reliability.md): a new random
 # seed each run unless RELIABILITY_SEED is given; every scenario's seed is printed for replay.

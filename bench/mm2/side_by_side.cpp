@@ -10,8 +10,10 @@
 //   side_by_side latency SOURCE TARGET GROUP MOVES STEP_TIMEOUT_S
 //   side_by_side new-group SOURCE TARGET GROUP TIMEOUT_S
 //   side_by_side audit SOURCE TARGET SETTLE_S TIMEOUT_S GROUP...
+//   side_by_side raw-copy SOURCE TARGET [--headers] [--stay]   (the raw loop, raw_copy.hpp)
 #include "bench/mm2/commit_latency_probe.hpp"
 #include "bench/mm2/precision_audit.hpp"
+#include "bench/mm2/raw_copy.hpp"
 #include "bench/mm2/replication_watch.hpp"
 #include "bench/mm2/workload.hpp"
 
@@ -23,6 +25,7 @@
 #include <sstream>
 #include <string>
 #include <thread>
+#include <unistd.h>
 #include <vector>
 
 using namespace k2k::bench::mm2;
@@ -32,7 +35,7 @@ namespace {
 
 int usage() {
   std::fprintf(stderr, "usage: side_by_side prepare-source|prepare-target|commit|count|watch|"
-                       "latency|new-group|audit ... (see bench/mm2/side_by_side.cpp)\n");
+                       "latency|new-group|audit|raw-copy ... (see bench/mm2/side_by_side.cpp)\n");
   return 2;
 }
 
@@ -139,6 +142,15 @@ int main(int argc, char** argv) {
     } else if (command == "audit" && argc >= 7) {
       return audit(argv[2], argv[3], std::stoi(argv[4]), std::stoi(argv[5]),
                    std::vector<std::string>(argv + 6, argv + argc));
+    } else if (command == "raw-copy" && argc >= 4) {
+      std::vector<std::string> flags(argv + 4, argv + argc);
+      auto flag = [&](const char* f) { return std::count(flags.begin(), flags.end(), f) > 0; };
+      auto copied = raw_copy(argv[2], argv[3], flag("--headers"));
+      std::printf("copied %llu\n", static_cast<unsigned long long>(copied));
+      std::fflush(stdout);
+      // --stay: until stopped, as the tools do (the watch reads a live process's CPU and memory).
+      while (flag("--stay"))
+        pause();
     } else {
       return usage();
     }

@@ -271,7 +271,8 @@ GNUPLOT
   echo "source prefetch (most of k2k's memory, a setting: source.kafka.consumer.queued.max.messages.kbytes),"
   echo "$(w k2k-lean $rate)x, $(w k2k-lean $cpu)x and $(w k2k-lean $rss)x. Exactly-once copies $(w k2k-eos $rate)x as fast for $(w k2k-eos $cpu)x the"
   echo "CPU per record and $(w k2k-eos $rss)x the memory; MM2's own exactly-once (mm2-eos) copies $(w mm2-eos $rate)x as"
-  echo "fast as MM2 tuned, for $(w mm2-eos $cpu)x its CPU per record."
+  echo "fast as MM2 tuned, for $(w mm2-eos $cpu)x its CPU per record: against it, exactly-once to"
+  echo "exactly-once, k2k copies $(w k2k-eos $rate mm2-eos)x as fast for $(w k2k-eos $cpu mm2-eos)x its CPU per record and $(w k2k-eos $rss mm2-eos)x its memory."
   if [ -f "$data/raw/watch.txt" ]; then
     echo "Against the raw loop, k2k at-least-once reaches $(w k2k-alo $rate raw)x its rate for $(w k2k-alo $cpu raw)x its CPU"
     echo "per record (k2k's offset-mapping process included); section instructions counts where"

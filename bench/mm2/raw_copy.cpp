@@ -37,12 +37,13 @@ kafka::headers_ptr tracing_headers(const rd_kafka_message_t& m) {
 } // namespace
 
 uint64_t raw_copy(const std::string& source, const std::string& target, bool headers) {
-  auto consumer = kafka::make_consumer({{"bootstrap.servers", source},
-                                        {"group.id", "sbs-raw-copy"},
-                                        {"enable.auto.commit", "false"},
-                                        {"enable.partition.eof", "true"},
-                                        {"isolation.level", "read_committed"},
-                                        {"queued.min.messages", kafka::backlog_queued_min_messages}});
+  auto consumer =
+      kafka::make_consumer({{"bootstrap.servers", source},
+                            {"group.id", "sbs-raw-copy"},
+                            {"enable.auto.commit", "false"},
+                            {"enable.partition.eof", "true"},
+                            {"isolation.level", "read_committed"},
+                            {"queued.min.messages", kafka::backlog_queued_min_messages}});
   auto producer = kafka::make_producer(
       {{"bootstrap.servers", target}, {"enable.idempotence", "true"}, {"linger.ms", "5"}},
       on_delivery, nullptr);

@@ -39,6 +39,12 @@ bool fenced(const rd_kafka_error_t* err) {
          code == RD_KAFKA_RESP_ERR_INVALID_PRODUCER_EPOCH;
 }
 
+// Steps over several partitions go on past an error; the first one is what is returned.
+void keep_first(std::optional<error_info>& first, std::optional<error_info> e) {
+  if (e && !first)
+    first = std::move(e);
+}
+
 error_info txn_error(const std::string& what, const partition_state& s,
                      const rd_kafka_error_t* err) {
   return {ec::kafka_error,
@@ -93,17 +99,17 @@ public:
   std::optional<error_info> settle() override {
     auto first_error = finish_ended_commits();
     auto now = clock::now();
-    for (auto* s : ctx_.partitions.assigned()) {
-      if (!s->in_transaction || committing_.count(s) || ctx_.fatal)
+    auto assigned = ctx_.partitions.assigned();
+    for (auto* s : assigned) {
+      if (ctx_.fatal) // set by a commit or abort just above: the worker stops
+        break;
+      if (!s->in_transaction || committing_.count(s))
         continue;
       rd_kafka_poll(s->txn_producer.get(), 0);
-      std::optional<error_info> e;
       if (rd_kafka_outq_len(s->txn_producer.get()) == 0)
-        e = start_commit(*s);
+        keep_first(first_error, start_commit(*s, assigned.size()));
       else if (now - s->batch_opened >= batch_age_limit)
         s->sealed = true;
-      if (e && !first_error)
-        first_error = std::move(e);
     }
     return first_error;
   }
@@ -131,9 +137,7 @@ public:
       drain_deadline_ = until;
     }
     auto first_error = finish_commits_of(states);
-    auto e = commit_transactions(states);
-    if (e && !first_error)
-      first_error = std::move(e);
+    keep_first(first_error, commit_transactions(states));
     std::lock_guard<std::mutex> guard(deadline_lock_);
     drain_deadline_.reset();
     return first_error;
@@ -237,16 +241,16 @@ private:
   bool crashing() const { return ctx_.stop.load() == stop_request::crash; }
 
   // The batch's records are all reported: its mapping is produced here (the publisher is
-  // shared) and its commit made on the pool.
-  std::optional<error_info> start_commit(partition_state& s) {
+  // shared) and its commit made on the pool, `assigned` partitions wide at most.
+  std::optional<error_info> start_commit(partition_state& s, size_t assigned) {
     s.sealed = true;
     auto rec = batch_mapping(s);
     if (!rec)
       return abort_transaction_and_rewind(s, nullptr);
     auto& commit = committing_[&s];
     commit.mapping = std::move(*rec);
-    commit.done = steps_.start([this, &s, &commit] { commit.error = end_transaction(s); },
-                               ctx_.partitions.assigned().size());
+    commit.done =
+        steps_.start([this, &s, &commit] { commit.error = end_transaction(s); }, assigned);
     return std::nullopt;
   }
 
@@ -257,9 +261,7 @@ private:
         ++it;
         continue;
       }
-      auto e = finish_commit(it++);
-      if (e && !first_error)
-        first_error = std::move(e);
+      keep_first(first_error, finish_commit(it++));
     }
     return first_error;
   }
@@ -272,9 +274,7 @@ private:
         continue;
       while (it->second.done.wait_for(std::chrono::milliseconds(100)) != std::future_status::ready)
         refresh_status();
-      auto e = finish_commit(it);
-      if (e && !first_error)
-        first_error = std::move(e);
+      keep_first(first_error, finish_commit(it));
     }
     return first_error;
   }
@@ -328,11 +328,8 @@ private:
     if (crashing())
       return std::nullopt;
     std::optional<error_info> first_error;
-    for (size_t i = 0; i < open.size(); ++i) {
-      auto e = transaction_ended(*open[i], mappings[i], ended[i].get());
-      if (e && !first_error)
-        first_error = std::move(e);
-    }
+    for (size_t i = 0; i < open.size(); ++i)
+      keep_first(first_error, transaction_ended(*open[i], mappings[i], ended[i].get()));
     return first_error;
   }
 
@@ -403,9 +400,7 @@ private:
     ctx_.counters.bytes += s.batch_bytes;
     if (ctx_.cfg.features.offset_mapping)
       ++ctx_.counters.mappings;
-    auto waiting = std::move(s.deferred); // the next batch's first records
-    s.reset();
-    s.deferred = std::move(waiting);
+    s.start_next_batch();
   }
 
   // `err`: why the commit failed (nullptr: a record was not delivered).
@@ -419,10 +414,12 @@ private:
                  err ? rd_kafka_error_string(err) : "a record was not delivered");
     if (kafka::error_ptr abort_err{rd_kafka_abort_transaction(
             s.txn_producer.get(), giving_up ? step_timeout_ms() : timeout_ms())}) {
+      // Another worker owns the partition now: stop, even while giving the partition up (a
+      // zombie whose session expired learns it here, and must not rejoin as a live worker).
+      if (fenced(abort_err.get()))
+        return txn_error("cannot abort the transaction of", s, abort_err.get());
       if (giving_up)
         return leave_open(s, rd_kafka_error_string(abort_err.get()));
-      if (fenced(abort_err.get())) // another worker owns the partition now: stop
-        return txn_error("cannot abort the transaction of", s, abort_err.get());
       // This producer cannot go on (seen on real Kafka after the coordinator was frozen past
       // transaction.timeout.ms and aborted the transaction itself): a new one takes over, its
       // init_transactions aborting whatever is still open under the id.

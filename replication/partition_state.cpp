@@ -26,6 +26,12 @@ void partition_state::reset() {
   ++generation;
 }
 
+void partition_state::start_next_batch() {
+  auto waiting = std::move(deferred);
+  reset();
+  deferred = std::move(waiting);
+}
+
 void partition_state::confirm(int64_t source_next) {
   checkpoint = std::max(checkpoint, source_next);
   rewinds_in_a_row = 0;

@@ -49,6 +49,9 @@ struct partition_state {
   bool settled() const { return outstanding == 0 && mappings_outstanding == 0; }
   // Forgets what is in flight and what is deferred (after a rewind, a revoke, an abort).
   void reset();
+  // The open batch is committed: as reset(), but the records deferred meanwhile stay, to
+  // start the next batch.
+  void start_next_batch();
   // Confirmed progress up to `source_next`: the checkpoint moves, the retry backoff restarts.
   void confirm(int64_t source_next);
   void lose_mapping(int64_t first_source_offset);

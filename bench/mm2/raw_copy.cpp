@@ -1,10 +1,10 @@
 #include "bench/mm2/raw_copy.hpp"
 
 #include "bench/mm2/workload.hpp"
+#include "config/config.hpp"
 #include "core/decimal.hpp"
 #include "kafka/client.hpp"
 
-#include <atomic>
 #include <set>
 #include <stdexcept>
 #include <utility>
@@ -13,24 +13,19 @@ namespace k2k::bench::mm2 {
 
 namespace {
 
-std::atomic<uint64_t> undelivered{0};
-
-void on_delivery(rd_kafka_t*, const rd_kafka_message_t* m, void*) {
-  if (m->err)
-    ++undelivered;
-}
-
-// k2k's default header names (docs/replication.md), values formatted as k2k does.
+// k2k's default header names, values formatted as k2k does.
 kafka::headers_ptr tracing_headers(const rd_kafka_message_t& m) {
+  static const config::tracing_header_names names;
   kafka::headers_ptr h{rd_kafka_headers_new(5)};
-  auto add = [&](const char* name, std::string_view value) {
-    rd_kafka_header_add(h.get(), name, -1, value.data(), static_cast<ssize_t>(value.size()));
+  auto add = [&](const std::string& name, std::string_view value) {
+    rd_kafka_header_add(h.get(), name.data(), static_cast<ssize_t>(name.size()), value.data(),
+                        static_cast<ssize_t>(value.size()));
   };
-  add("k2k_topic", rd_kafka_topic_name(m.rkt));
-  add("k2k_partition", core::format_decimal(m.partition).view());
-  add("k2k_offset", core::format_decimal(m.offset).view());
-  add("k2k_timestamp", core::format_decimal(rd_kafka_message_timestamp(&m, nullptr)).view());
-  add("k2k_pipeline", "sbs-raw");
+  add(names.topic, rd_kafka_topic_name(m.rkt));
+  add(names.partition, core::format_decimal(m.partition).view());
+  add(names.offset, core::format_decimal(m.offset).view());
+  add(names.timestamp, core::format_decimal(rd_kafka_message_timestamp(&m, nullptr)).view());
+  add(names.pipeline, "sbs-raw");
   return h;
 }
 
@@ -46,7 +41,7 @@ uint64_t raw_copy(const std::string& source, const std::string& target, bool hea
                             {"queued.min.messages", kafka::backlog_queued_min_messages}});
   auto producer = kafka::make_producer(
       {{"bootstrap.servers", target}, {"enable.idempotence", "true"}, {"linger.ms", "5"}},
-      on_delivery, nullptr);
+      count_failed_deliveries, nullptr);
   kafka::topic_partition_list_ptr assignment{rd_kafka_topic_partition_list_new(24)};
   std::set<std::pair<std::string, int32_t>> reading;
   for (const auto& t : topics())
@@ -87,8 +82,7 @@ uint64_t raw_copy(const std::string& source, const std::string& target, bool hea
     }
     ++copied;
   }
-  if (rd_kafka_flush(producer.get(), 120000) != RD_KAFKA_RESP_ERR_NO_ERROR || undelivered)
-    throw std::runtime_error("records not delivered to target");
+  flush_all(producer.get());
   return copied;
 }
 

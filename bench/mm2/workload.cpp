@@ -15,17 +15,26 @@ namespace k2k::bench::mm2 {
 using namespace std::chrono_literals;
 
 namespace {
+std::atomic<uint64_t> failed_deliveries{0};
+} // namespace
+
+void count_failed_deliveries(rd_kafka_t*, const rd_kafka_message_t* m, void*) {
+  if (m->err)
+    ++failed_deliveries;
+}
+
+void flush_all(rd_kafka_t* producer) {
+  if (rd_kafka_flush(producer, 120000) != RD_KAFKA_RESP_ERR_NO_ERROR)
+    throw std::runtime_error("records not delivered within 120 s");
+  if (failed_deliveries)
+    throw std::runtime_error(std::to_string(failed_deliveries.load()) + " records not delivered");
+}
+
+namespace {
 
 // Near each partition's end of sbs.small: its last records before the transactions, then
 // a committed one, an aborted one, and this many plain records after them.
 constexpr int64_t plain_after = 200;
-
-std::atomic<uint64_t> failed_deliveries{0};
-
-void on_delivery(rd_kafka_t*, const rd_kafka_message_t* m, void*) {
-  if (m->err)
-    ++failed_deliveries;
-}
 
 void produce(rd_kafka_t* producer, const topic_spec& t, int32_t partition, char tag, int64_t from,
              int64_t until) {
@@ -44,13 +53,6 @@ void produce(rd_kafka_t* producer, const topic_spec& t, int32_t partition, char 
       rd_kafka_poll(producer, 10); // the local queue is full: serve delivery reports
     }
   }
-}
-
-void flush_all(rd_kafka_t* producer) {
-  if (rd_kafka_flush(producer, 120000) != RD_KAFKA_RESP_ERR_NO_ERROR)
-    throw std::runtime_error("records not delivered within 120 s");
-  if (failed_deliveries)
-    throw std::runtime_error(std::to_string(failed_deliveries.load()) + " records not delivered");
 }
 
 void check(rd_kafka_error_t* error, const char* what) {
@@ -140,7 +142,8 @@ int64_t prior_records(int32_t partition) {
 
 void prepare_source(const std::string& bootstrap) {
   create_topics(bootstrap);
-  auto plain = kafka::make_producer(producer_properties(bootstrap), on_delivery, nullptr);
+  auto plain =
+      kafka::make_producer(producer_properties(bootstrap), count_failed_deliveries, nullptr);
   for (const auto& t : topics()) {
     auto before = t.transactions ? t.records - transaction_records - plain_after : t.records;
     for (int32_t p = 0; p < t.partitions; ++p)
@@ -150,7 +153,7 @@ void prepare_source(const std::string& bootstrap) {
 
   auto properties = producer_properties(bootstrap);
   properties["transactional.id"] = "sbs-bench-workload";
-  auto transactional = kafka::make_producer(properties, on_delivery, nullptr);
+  auto transactional = kafka::make_producer(properties, count_failed_deliveries, nullptr);
   check(rd_kafka_init_transactions(transactional.get(), 60000), "init_transactions");
   for (const auto& t : topics()) {
     if (!t.transactions)
@@ -177,7 +180,8 @@ void prepare_source(const std::string& bootstrap) {
 
 void prepare_target(const std::string& bootstrap) {
   create_topics(bootstrap);
-  auto producer = kafka::make_producer(producer_properties(bootstrap), on_delivery, nullptr);
+  auto producer =
+      kafka::make_producer(producer_properties(bootstrap), count_failed_deliveries, nullptr);
   for (const auto& t : topics())
     for (int32_t p = 0; p < t.partitions; ++p) {
       // Not a workload value: parse_value() rejects it.
@@ -238,7 +242,8 @@ uint64_t source_records(const std::string& bootstrap) {
 std::vector<int64_t> append_records(const std::string& bootstrap, int64_t per_partition) {
   const auto& t = small_topic();
   auto reader = kafka::make_partition_reader({{"bootstrap.servers", bootstrap}});
-  auto producer = kafka::make_producer(producer_properties(bootstrap), on_delivery, nullptr);
+  auto producer =
+      kafka::make_producer(producer_properties(bootstrap), count_failed_deliveries, nullptr);
   for (int32_t p = 0; p < t.partitions; ++p) {
     auto end = kafka::watermarks(reader.get(), t.name, p).value_or_throw().second;
     produce(producer.get(), t, p, t.tag, end, end + per_partition);

@@ -78,6 +78,11 @@ positions(const std::string& bootstrap, const std::function<int64_t(int64_t end)
 void commit_group(const std::string& bootstrap, const std::string& group,
                   const std::function<int64_t(int64_t end)>& position);
 
+// The delivery callback of the bench's producers: it counts the records not delivered, which
+// flush_all throws on after waiting (120 s at most) for every queued record.
+void count_failed_deliveries(rd_kafka_t*, const rd_kafka_message_t* m, void*);
+void flush_all(rd_kafka_t* producer);
+
 // Calls on_record(offset, value) for every record of topic[partition] up to the end it has
 // now; returns that end. Throws when it cannot be read within 120 s.
 int64_t read_to_end(rd_kafka_t* reader, const std::string& topic, int32_t partition,

@@ -11,8 +11,9 @@
 # tuned with exactly-once (tools/mirror-maker profiles default, tuned, eos).
 # Per tool: replication until every record is on target (throughput, CPU and peak RSS of the
 # tool's processes), a group moved on source at the head of new records (time until its
-# target commit follows), a new group committed while it runs (time until translated), then
-# the precision audit of every group once the tool's commits stopped changing.
+# target commit follows), a new group committed while it runs (time until translated), the
+# precision audit of every group once the tool's commits stopped changing, then a restart
+# (stopped while records arrive and two groups commit, started again) and its audit.
 #
 # Usage: tools/bench-mm2-report.sh BUILD_DIR [tools, comma-separated]
 set -euo pipefail
@@ -131,14 +132,33 @@ for tool in ${tools//,/ }; do
   # shellcheck disable=SC2086
   "$sbs" audit "$source_bootstrap" "$target_bootstrap" "$(settle_of "$tool")" 400 \
     $lag_groups "sbs-moving-$tool" "sbs-new-$tool" >"$dir/audit.txt"
+  # A restart mid-run: the tool stops as users stop it (SIGTERM) while records keep arriving,
+  # and meanwhile a group commits at half the log (translated from the history the tool
+  # reloads) and one 10 records below the new end; the tool starts again (same configuration,
+  # same internal topics) and the groups are audited.
+  log "$tool: restart: stopped while records arrive and groups commit, then started again"
+  stop_tools
+  "$sbs" append "$source_bootstrap" 1000 >/dev/null
+  "$sbs" commit "$source_bootstrap" "sbs-old-$tool" mid
+  "$sbs" commit "$source_bootstrap" "sbs-down-$tool" end-10
+  expected=$("$sbs" count "$source_bootstrap")
+  start_tool "$tool" "$target_bootstrap" "$dir/restart"
+  "$sbs" watch "$target_bootstrap" "$expected" "$(IFS=,; echo "${tool_pids[*]}")" 300 \
+    "$dir/restart/samples.dat" >"$dir/restart-watch.txt" || log "$tool: not caught up within 300 s of its restart"
+  # shellcheck disable=SC2086
+  "$sbs" audit "$source_bootstrap" "$target_bootstrap" "$(settle_of "$tool")" 400 \
+    $lag_groups "sbs-old-$tool" "sbs-down-$tool" >"$dir/restart-audit.txt"
   stop_tools
   "$cluster" down --dir "$data/target-$tool" >/dev/null
   cat "$dir/watch.txt" "$dir/new-group.txt" "$dir/latency.txt" "$dir/audit.txt" | sed "s/^/$tool /" >&2
+  sed "s/^/$tool restart /" "$dir/restart-watch.txt" "$dir/restart-audit.txt" >&2
 done
 
 # ---- the report: tables of ratios, plots, bench/REPORT.md section "mm2" ----
 val() { awk -v k="$2" '$1 == k { print $2; exit }' "$data/$1/$3.txt"; }
-group_val() { awk -v g="$2" -v k="$3" '$1 == "group" && $2 == g { for (i = 3; i < NF; i += 2) if ($i == k) print $(i + 1) }' "$data/$1/audit.txt"; }
+group_val() { awk -v g="$2" -v k="$3" '$1 == "group" && $2 == g { for (i = 3; i < NF; i += 2) if ($i == k) print $(i + 1) }' "$data/$1/${4:-audit}.txt"; }
+# "re-read / skipped / untranslated" of a group: tool group [audit file]
+precision_of() { echo "$(group_val "$1" "$2" reread "${3:-}") / $(group_val "$1" "$2" skipped "${3:-}") / $(group_val "$1" "$2" untranslated "${3:-}")"; }
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b + 0 == 0) print "n/a"; else printf "%.2f", a / b }'; }
 lag_label() {
   case "$1" in
@@ -164,6 +184,10 @@ for tool in "${ran[@]}"; do
     echo "\"$(lag_label "$g")\" $(group_val "$tool" "$g" reread)"
   done >"$data/$tool/reread.dat"
 done
+# CPU per record and peak memory against the baseline, with issue 20's 1/4 as a line.
+for tool in "${copied[@]}"; do
+  echo "$tool $(ratio "$(val "$tool" cpu_s_per_million_steady watch)" "$(val "$baseline" cpu_s_per_million_steady watch)") $(ratio "$(val "$tool" peak_rss_mib watch)" "$(val "$baseline" peak_rss_mib watch)")"
+done >"$data/cost.dat"
 reread_lines=()
 for tool in "${ran[@]}"; do reread_lines+=("\"$data/$tool/reread.dat\" using (\$2+1):xtic(1) with linespoints lw 2 title \"$tool\""); done
 gnuplot <<GNUPLOT
@@ -182,8 +206,22 @@ set ylabel "records re-read, all 12 partitions (+1, log scale)"
 set logscale y
 set key top left
 plot $(IFS=,; echo "${reread_lines[*]}")
+set output "$here/bench/mm2-cost.png"
+set title "CPU s per million records and peak RSS, ratio to $baseline (1/4: issue 20's aim)"
+unset logscale y
+unset xlabel
+set ylabel "ratio to $baseline"
+set style data histograms
+set style histogram clustered gap 1
+set style fill solid 0.8 border -1
+set boxwidth 0.9
+set yrange [0:*]
+set key top left
+plot "$data/cost.dat" using 2:xtic(1) title "CPU per record", "" using 3 title "peak RSS", 0.25 with lines dt 2 lw 2 title "1/4"
 GNUPLOT
 
+# A watch.txt value of a tool against the baseline's (or a third tool's) as a ratio.
+w() { ratio "$(val "$1" "$2" watch)" "$(val "${3:-$baseline}" "$2" watch)"; }
 {
   echo "## Side by side with MirrorMaker 2 on real Kafka"
   echo
@@ -204,6 +242,21 @@ GNUPLOT
   done
   echo
   echo '![throughput](mm2-throughput.png)'
+  echo
+  echo '![CPU and memory](mm2-cost.png)'
+  echo
+  echo "Record sizes: the 100 B topic (sbs.small) and the 1 KiB topic (sbs.large) are copied side by side;"
+  echo "each one's own steady rate (10 % to 90 % of its records), MB/s of values (10^6 bytes):"
+  echo
+  echo "| tool | all: MB/s | ratio | 100 B: records/s | MB/s | ratio | 1 KiB: records/s | MB/s | ratio |"
+  echo "|---|---|---|---|---|---|---|---|---|"
+  for tool in "${copied[@]}"; do
+    row="| $tool | $(val "$tool" steady_mb_per_s watch) | $(w "$tool" steady_mb_per_s) |"
+    for t in sbs.small sbs.large; do
+      row+=" $(val "$tool" "steady_records_per_s.$t" watch) | $(val "$tool" "steady_mb_per_s.$t" watch) | $(w "$tool" "steady_mb_per_s.$t") |"
+    done
+    echo "$row"
+  done
   echo
   if [ -f "$data/raw/watch.txt" ]; then
     echo "k2k against the raw loop (raw: the same copy with k2k's client settings and nothing else):"
@@ -236,7 +289,7 @@ GNUPLOT
     case "$g" in sbs-moving|sbs-new) row="| $(lag_label "$g-") |" ;; *) row="| $(lag_label "$g") |" ;; esac
     for tool in "${ran[@]}"; do
       name=$g; case "$g" in sbs-moving|sbs-new) name="$g-$tool" ;; esac
-      row+=" $(group_val "$tool" "$name" reread) / $(group_val "$tool" "$name" skipped) / $(group_val "$tool" "$name" untranslated) |"
+      row+=" $(precision_of "$tool" "$name") |"
     done
     echo "$row"
   done
@@ -255,8 +308,20 @@ GNUPLOT
     echo "| $tool | $(val "$tool" samples latency) | $(val "$tool" timeouts latency) | $(val "$tool" p50_ms latency) | $(val "$tool" p99_ms latency) | $(ratio "$(val "$tool" p99_ms latency)" "$(val "$baseline" p99_ms latency)") | $first |"
   done
   echo
-  # The reading, with this run's figures (w: a watch.txt value of a tool against the baseline).
-  w() { ratio "$(val "$1" "$2" watch)" "$(val "${3:-$baseline}" "$2" watch)"; }
+  echo "A restart mid-run: the tool stopped (SIGTERM) while 1,000 records per partition arrived, a group"
+  echo "committed at half the log (far behind the newest offset the tool had copied: what it translates"
+  echo "from the history it reloads) and one 10 records below the new end; then the tool started again"
+  echo "with the same configuration and internal topics. Copies on target afterwards, and the two groups'"
+  echo "precision:"
+  echo
+  echo "| tool | seconds from the start until every record is on target | missing | duplicates | group at half the log: re-read / skipped / untranslated | group 10 below the end |"
+  echo "|---|---|---|---|---|---|"
+  for tool in "${ran[@]}"; do
+    [ -f "$data/$tool/restart-audit.txt" ] || continue
+    echo "| $tool | $(val "$tool" seconds restart-watch) | $(val "$tool" missing restart-audit) | $(val "$tool" duplicates restart-audit) | $(precision_of "$tool" "sbs-old-$tool" restart-audit) | $(precision_of "$tool" "sbs-down-$tool" restart-audit) |"
+  done
+  echo
+  # The reading, with this run's figures.
   rate=steady_records_per_s cpu=cpu_s_per_million_steady rss=peak_rss_mib
   misses=()
   for tool in k2k-alo k2k-lean k2k-eos; do
@@ -297,4 +362,4 @@ TEXT
   fi
 } >"$data/section.md"
 "$here/tools/report-section.sh" mm2 "$data/section.md"
-log "bench/REPORT.md (section mm2), bench/mm2-throughput.png and bench/mm2-reread.png written"
+log "bench/REPORT.md (section mm2), bench/mm2-throughput.png, mm2-cost.png and mm2-reread.png written"

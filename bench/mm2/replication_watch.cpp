@@ -7,6 +7,7 @@
 
 #include <filesystem>
 #include <fstream>
+#include <optional>
 #include <sstream>
 #include <thread>
 
@@ -48,6 +49,24 @@ void add_cost(pid_t pid, process_cost& cost) {
   }
 }
 
+// The first samples with 10 % and with 90 % of `total` by `count`: the steady part of a copy,
+// start-up and tail left out; nullopt when they are not apart in time.
+template <typename Count>
+std::optional<std::pair<const replication_sample*, const replication_sample*>>
+steady_window(const std::vector<replication_sample>& samples, Count count, uint64_t total) {
+  const replication_sample* from = nullptr;
+  const replication_sample* until = nullptr;
+  for (const auto& s : samples) {
+    if (!from && count(s) >= total / 10)
+      from = &s;
+    if (!until && count(s) >= total * 9 / 10)
+      until = &s;
+  }
+  if (!from || !until || until->seconds <= from->seconds)
+    return std::nullopt;
+  return std::make_pair(from, until);
+}
+
 process_cost cost_of(const std::vector<pid_t>& pids) {
   process_cost cost;
   for (auto pid : pids)
@@ -68,14 +87,24 @@ replication_result watch_replication(const std::string& target, uint64_t expecte
   replication_result out;
   auto started = clock::now();
   while (clock::now() - started < timeout) {
+    replication_sample s;
+    s.seconds = std::chrono::duration<double>(clock::now() - started).count();
     uint64_t on_target = 0;
-    for (const auto& t : topics())
-      for (int32_t p = 0; p < t.partitions; ++p)
+    for (const auto& t : topics()) {
+      uint64_t topic_end = 0, topic_prior = 0;
+      for (int32_t p = 0; p < t.partitions; ++p) {
+        topic_prior += uint64_t(prior_records(p));
         if (auto w = kafka::watermarks(reader.get(), t.name, p))
-          on_target += uint64_t(w->second);
+          topic_end += uint64_t(w->second);
+      }
+      on_target += topic_end;
+      auto copied = topic_end > topic_prior ? topic_end - topic_prior : 0;
+      s.topic_records.push_back(copied);
+      s.value_bytes += copied * t.value_bytes;
+    }
+    s.records = on_target > prior ? on_target - prior : 0;
     auto cost = cost_of(pids);
-    replication_sample s{std::chrono::duration<double>(clock::now() - started).count(),
-                         on_target > prior ? on_target - prior : 0, cost.cpu_seconds};
+    s.cpu_seconds = cost.cpu_seconds;
     out.samples.push_back(s);
     out.peak_rss_kib = std::max(out.peak_rss_kib, cost.peak_rss_kib);
     // Target ends count transaction markers too (k2k exactly-once): at most a few per
@@ -90,18 +119,20 @@ replication_result watch_replication(const std::string& target, uint64_t expecte
   out.seconds = last.seconds;
   out.records = last.records;
   out.cpu_seconds = last.cpu_seconds;
-  const replication_sample* from = nullptr;
-  const replication_sample* until = nullptr;
-  for (const auto& s : out.samples) {
-    if (!from && s.records >= expected / 10)
-      from = &s;
-    if (!until && s.records >= expected * 9 / 10)
-      until = &s;
+  auto count = [](const replication_sample& s) { return s.records; };
+  if (auto w = steady_window(out.samples, count, expected)) {
+    auto seconds = w->second->seconds - w->first->seconds;
+    out.steady_records_per_s = double(w->second->records - w->first->records) / seconds;
+    out.steady_mb_per_s = double(w->second->value_bytes - w->first->value_bytes) / seconds / 1e6;
+    out.steady_cpu_seconds = w->second->cpu_seconds - w->first->cpu_seconds;
   }
-  if (from && until && until->seconds > from->seconds) {
-    out.steady_records_per_s =
-        double(until->records - from->records) / (until->seconds - from->seconds);
-    out.steady_cpu_seconds = until->cpu_seconds - from->cpu_seconds;
+  for (size_t i = 0; i < topics().size(); ++i) {
+    auto topic_count = [i](const replication_sample& s) { return s.topic_records[i]; };
+    topic_rate rate{topics()[i].name, topics()[i].value_bytes};
+    if (auto w = steady_window(out.samples, topic_count, last.topic_records[i]))
+      rate.steady_records_per_s = double(topic_count(*w->second) - topic_count(*w->first)) /
+                                  (w->second->seconds - w->first->seconds);
+    out.topics.push_back(rate);
   }
   return out;
 }

@@ -15,7 +15,16 @@ namespace k2k::bench::mm2 {
 struct replication_sample {
   double seconds = 0; // since the watch started
   uint64_t records = 0;
+  uint64_t value_bytes = 0;            // of those records: their values' sizes
+  std::vector<uint64_t> topic_records; // per topic, in workload::topics()' order
   double cpu_seconds = 0;
+};
+
+// A topic's own steady rate: between 10 % and 90 % of the records it ended with.
+struct topic_rate {
+  std::string topic;
+  size_t value_bytes = 0;
+  double steady_records_per_s = 0;
 };
 
 struct replication_result {
@@ -24,9 +33,11 @@ struct replication_result {
   uint64_t records = 0;
   // Between 10 % and 90 % of the records: the steady rate, start-up and tail left out.
   double steady_records_per_s = 0;
+  double steady_mb_per_s = 0; // values' bytes (MB: 10^6)
   double steady_cpu_seconds = 0;
-  double cpu_seconds = 0;    // from the tools' start until complete
-  uint64_t peak_rss_kib = 0; // the processes' peaks (VmHWM), summed
+  std::vector<topic_rate> topics; // the 100 B and the 1 KiB topic, copied side by side
+  double cpu_seconds = 0;         // from the tools' start until complete
+  uint64_t peak_rss_kib = 0;      // the processes' peaks (VmHWM), summed
   std::vector<replication_sample> samples;
 };
 

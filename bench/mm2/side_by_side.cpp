@@ -4,7 +4,8 @@
 //
 //   side_by_side prepare-source SOURCE
 //   side_by_side prepare-target TARGET
-//   side_by_side commit SOURCE GROUP POSITION
+//   side_by_side commit SOURCE GROUP POSITION   (an offset, end-N, or mid: half the end)
+//   side_by_side append SOURCE PER_PARTITION    (live traffic on sbs.small)
 //   side_by_side count SOURCE
 //   side_by_side watch TARGET EXPECTED PIDS TIMEOUT_S SAMPLES_FILE   (PIDS comma-separated)
 //   side_by_side latency SOURCE TARGET GROUP MOVES STEP_TIMEOUT_S
@@ -22,6 +23,7 @@
 #include <algorithm>
 #include <cstdio>
 #include <fstream>
+#include <functional>
 #include <sstream>
 #include <string>
 #include <thread>
@@ -34,8 +36,9 @@ using namespace std::chrono_literals;
 namespace {
 
 int usage() {
-  std::fprintf(stderr, "usage: side_by_side prepare-source|prepare-target|commit|count|watch|"
-                       "latency|new-group|audit|raw-copy ... (see bench/mm2/side_by_side.cpp)\n");
+  std::fprintf(stderr,
+               "usage: side_by_side prepare-source|prepare-target|commit|append|count|watch|"
+               "latency|new-group|audit|raw-copy ... (see bench/mm2/side_by_side.cpp)\n");
   return 2;
 }
 
@@ -44,6 +47,18 @@ double percentile(std::vector<double> v, double q) {
     return 0;
   std::sort(v.begin(), v.end());
   return v[std::min(v.size() - 1, size_t(double(v.size()) * q))];
+}
+
+// A commit position on every partition, from its end offset: "1000", "end-10" or "mid".
+std::function<int64_t(int64_t)> position_rule(const std::string& text) {
+  if (text == "mid")
+    return [](int64_t end) { return end / 2; };
+  if (text.rfind("end-", 0) == 0) {
+    int64_t below = std::stoll(text.substr(4));
+    return [=](int64_t end) { return end - below; };
+  }
+  int64_t offset = std::stoll(text);
+  return [=](int64_t) { return offset; };
 }
 
 int watch(const std::string& target, uint64_t expected, const std::string& pid_list, int timeout_s,
@@ -58,10 +73,15 @@ int watch(const std::string& target, uint64_t expected, const std::string& pid_l
     samples << s.seconds << ' ' << s.records << ' ' << s.cpu_seconds << '\n';
   auto steady_records = double(expected) * 0.8;
   std::printf("complete %d\nseconds %.2f\nrecords %llu\nsteady_records_per_s %.0f\n"
-              "cpu_seconds %.2f\ncpu_s_per_million_steady %.3f\npeak_rss_mib %.0f\n",
+              "steady_mb_per_s %.1f\ncpu_seconds %.2f\ncpu_s_per_million_steady %.3f\n"
+              "peak_rss_mib %.0f\n",
               r.complete ? 1 : 0, r.seconds, static_cast<unsigned long long>(r.records),
-              r.steady_records_per_s, r.cpu_seconds, r.steady_cpu_seconds / steady_records * 1e6,
-              double(r.peak_rss_kib) / 1024);
+              r.steady_records_per_s, r.steady_mb_per_s, r.cpu_seconds,
+              r.steady_cpu_seconds / steady_records * 1e6, double(r.peak_rss_kib) / 1024);
+  for (const auto& t : r.topics) // "steady_records_per_s.sbs.small 123"
+    std::printf("steady_records_per_s.%s %.0f\nsteady_mb_per_s.%s %.1f\n", t.topic.c_str(),
+                t.steady_records_per_s, t.topic.c_str(),
+                t.steady_records_per_s * double(t.value_bytes) / 1e6);
   return r.complete ? 0 : 1;
 }
 
@@ -124,8 +144,9 @@ int main(int argc, char** argv) {
     } else if (command == "prepare-target") {
       prepare_target(argv[2]);
     } else if (command == "commit" && argc == 5) {
-      int64_t position = std::stoll(argv[4]);
-      commit_group(argv[2], argv[3], [=](int64_t) { return position; });
+      commit_group(argv[2], argv[3], position_rule(argv[4]));
+    } else if (command == "append" && argc == 4) {
+      append_records(argv[2], std::stoll(argv[3]));
     } else if (command == "count") {
       std::printf("%llu\n", static_cast<unsigned long long>(source_records(argv[2])));
     } else if (command == "watch" && argc == 7) {

@@ -80,16 +80,11 @@ replication_result watch_replication(const std::string& target, uint64_t expecte
                                      const std::vector<pid_t>& pids, std::chrono::seconds timeout) {
   using clock = std::chrono::steady_clock;
   auto reader = kafka::make_partition_reader({{"bootstrap.servers", target}});
-  uint64_t prior = 0;
-  for (const auto& t : topics())
-    for (int32_t p = 0; p < t.partitions; ++p)
-      prior += uint64_t(prior_records(p));
   replication_result out;
   auto started = clock::now();
   while (clock::now() - started < timeout) {
     replication_sample s;
     s.seconds = std::chrono::duration<double>(clock::now() - started).count();
-    uint64_t on_target = 0;
     for (const auto& t : topics()) {
       uint64_t topic_end = 0, topic_prior = 0;
       for (int32_t p = 0; p < t.partitions; ++p) {
@@ -97,12 +92,11 @@ replication_result watch_replication(const std::string& target, uint64_t expecte
         if (auto w = kafka::watermarks(reader.get(), t.name, p))
           topic_end += uint64_t(w->second);
       }
-      on_target += topic_end;
       auto copied = topic_end > topic_prior ? topic_end - topic_prior : 0;
       s.topic_records.push_back(copied);
+      s.records += copied;
       s.value_bytes += copied * t.value_bytes;
     }
-    s.records = on_target > prior ? on_target - prior : 0;
     auto cost = cost_of(pids);
     s.cpu_seconds = cost.cpu_seconds;
     out.samples.push_back(s);

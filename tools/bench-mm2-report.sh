@@ -97,6 +97,27 @@ start_tool() { # tool target dir
   esac
 }
 
+# MirrorMaker 2 keeps its offset syncs on the source cluster (mm2-offset-syncs.target.internal,
+# compacted: one key per partition), which every tool here shares. Each MM2 run gets its own,
+# created as MM2 would create it but with short segments (K2K_MM2_SYNC_SEGMENT_MS, 1 s): the
+# log cleaner (every second on these clusters) then compacts syncs as it does on a long-running
+# MM2 once segment.ms (7 days by default) has passed. MM2 translates from the syncs it holds in
+# memory, but reads the topic back whenever its checkpoint tasks start: at its start, and when
+# the groups it follows change. K2K_MM2_SYNC_SEGMENT_MS=604800000 measures a young MM2.
+offset_syncs=mm2-offset-syncs.target.internal
+sync_segment_ms=${K2K_MM2_SYNC_SEGMENT_MS:-1000}
+fresh_offset_syncs() {
+  "$cluster" tool topics --bootstrap-server "$source_bootstrap" --delete --if-exists --topic "$offset_syncs" >/dev/null 2>&1
+  for _ in $(seq 1 60); do # a deleted topic's name is taken again once the deletion completes
+    "$cluster" tool topics --bootstrap-server "$source_bootstrap" --create --topic "$offset_syncs" \
+      --partitions 1 --replication-factor 1 --config cleanup.policy=compact --config segment.ms="$sync_segment_ms" \
+      --config min.cleanable.dirty.ratio=0.01 >/dev/null 2>&1 && return 0
+    sleep 1
+  done
+  echo "bench-mm2: cannot create $offset_syncs on source" >&2
+  exit 1
+}
+
 # How long each tool gets: MM2's defaults sync groups once a minute (checkpoints, group
 # offsets and offset syncs each on a 60 s timer) and look for new groups every 10 minutes.
 settle_of() { case "$1" in mm2-default) echo 130 ;; mm2-tuned|mm2-eos) echo 15 ;; *) echo 5 ;; esac; }
@@ -112,6 +133,7 @@ for tool in ${tools//,/ }; do
   "$sbs" prepare-target "$target_bootstrap" 2> >(grep -v 'load in progress' >&2)
   "$sbs" commit "$source_bootstrap" "sbs-moving-$tool" 1000
   expected=$("$sbs" count "$source_bootstrap")
+  case "$tool" in mm2-*) fresh_offset_syncs ;; esac
   log "$tool: replicating $expected records"
   start_tool "$tool" "$target_bootstrap" "$dir"
   "$sbs" watch "$target_bootstrap" "$expected" "$(IFS=,; echo "${tool_pids[*]}")" 900 "$dir/samples.dat" \
@@ -231,6 +253,7 @@ w() { ratio "$(val "$1" "$2" watch)" "$(val "${3:-$baseline}" "$2" watch)"; }
   echo "tool gets the same work (bench/mm2/workload.hpp: 1.38M records over 2 topics of 12 partitions,"
   echo "transactions committed and aborted, groups at set lags) and a fresh target with prior records;"
   echo "each latency probe move appends 1,000 records per partition (120,000 for 10 moves), which later tools copy too."
+  echo "MM2's offset-sync topic is compacted as on a long-running MM2 (segments of ${sync_segment_ms} ms, bench/README.md)."
   echo "Ratios are against $baseline in this run."
   echo
   echo "Replication (until every record is on target; steady: between 10 % and 90 % of them):"
@@ -309,10 +332,10 @@ w() { ratio "$(val "$1" "$2" watch)" "$(val "${3:-$baseline}" "$2" watch)"; }
   done
   echo
   echo "A restart mid-run: the tool stopped (SIGTERM) while 1,000 records per partition arrived, a group"
-  echo "committed at half the log (far behind the newest offset the tool had copied: what it translates"
-  echo "from the history it reloads) and one 10 records below the new end; then the tool started again"
-  echo "with the same configuration and internal topics. Copies on target afterwards, and the two groups'"
-  echo "precision:"
+  echo "committed at half the log and one 10 records below the new end; then the tool started again"
+  echo "with the same configuration and internal topics. The group at half the log is older than the"
+  echo "offset syncs MM2 reloads from its compacted topic. Copies on target afterwards, and the two"
+  echo "groups' precision:"
   echo
   echo "| tool | seconds from the start until every record is on target | missing | duplicates | group at half the log: re-read / skipped / untranslated | group 10 below the end |"
   echo "|---|---|---|---|---|---|"
@@ -352,6 +375,11 @@ plain ones (a read_committed consumer on target reads them) unless its source co
 to read committed. At the head k2k follows a commit in tens of milliseconds, replication of
 the last records included; MM2 tuned takes about a second, by default a minute.
 TEXT
+  if [ -f "$data/mm2-tuned/audit.txt" ] && [ "$(group_val mm2-tuned sbs-new-mm2-tuned untranslated)" -gt 0 ]; then
+    echo "MM2 tuned left the group created mid-log untranslated on $(group_val mm2-tuned sbs-new-mm2-tuned untranslated) of 12 partitions: its checkpoint tasks"
+    echo "restart whenever the groups they follow change, and read the offset syncs back from the"
+    echo "compacted topic, where only each partition's newest syncs are left."
+  fi
   restarted=()
   for tool in "${ran[@]}"; do
     [ -f "$data/$tool/restart-audit.txt" ] &&
@@ -360,7 +388,8 @@ TEXT
   if [ ${#restarted[@]} -gt 0 ]; then
     echo "After a restart, the group committed at half the log while the tool was down, re-read /"
     echo "skipped / untranslated: $(printf '%s; ' "${restarted[@]}" | sed 's/; $//'). k2k translates"
-    echo "from its mapping topic, every batch's mapping kept: a restart loses no history."
+    echo "from its mapping topic, where every batch's mapping is kept for the topic's retention: a"
+    echo "restart loses no history. MM2 reloads what compaction left of its offset syncs."
   fi
   if [ ${#misses[@]} -gt 0 ]; then
     echo "Where k2k misses issue 20's targets in this run: $(printf '%s; ' "${misses[@]}" | sed 's/; $//')."

@@ -368,8 +368,8 @@ w() { ratio "$(val "$1" "$2" watch)" "$(val "${3:-$baseline}" "$2" watch)"; }
   fi
   cat <<'TEXT'
 Every k2k commit is exact at every lag, including 150 (inside an aborted transaction) and the
-log start; MM2 re-reads at every lag above 0 even tuned (its offset syncs are kept sparse: the
-newest at or below the commit, +1), with its defaults leaves a group created while it runs
+log start; MM2, even tuned, re-reads behind most commits (it translates to the newest of its
+sparse offset syncs at or below the commit, +1), with its defaults leaves a group created while it runs
 untranslated for its 10-minute group refresh, and copies aborted transactions' records as
 plain ones (a read_committed consumer on target reads them) unless its source consumer is set
 to read committed. At the head k2k follows a commit in tens of milliseconds, replication of

@@ -206,9 +206,11 @@ for tool in "${ran[@]}"; do
     echo "\"$(lag_label "$g")\" $(group_val "$tool" "$g" reread)"
   done >"$data/$tool/reread.dat"
 done
+# A watch.txt value of a tool against the baseline's (or a third tool's) as a ratio.
+w() { ratio "$(val "$1" "$2" watch)" "$(val "${3:-$baseline}" "$2" watch)"; }
 # CPU per record and peak memory against the baseline, with issue 20's 1/4 as a line.
 for tool in "${copied[@]}"; do
-  echo "$tool $(ratio "$(val "$tool" cpu_s_per_million_steady watch)" "$(val "$baseline" cpu_s_per_million_steady watch)") $(ratio "$(val "$tool" peak_rss_mib watch)" "$(val "$baseline" peak_rss_mib watch)")"
+  echo "$tool $(w "$tool" cpu_s_per_million_steady) $(w "$tool" peak_rss_mib)"
 done >"$data/cost.dat"
 reread_lines=()
 for tool in "${ran[@]}"; do reread_lines+=("\"$data/$tool/reread.dat\" using (\$2+1):xtic(1) with linespoints lw 2 title \"$tool\""); done
@@ -242,8 +244,6 @@ set key top left
 plot "$data/cost.dat" using 2:xtic(1) title "CPU per record", "" using 3 title "peak RSS", 0.25 with lines dt 2 lw 2 title "1/4"
 GNUPLOT
 
-# A watch.txt value of a tool against the baseline's (or a third tool's) as a ratio.
-w() { ratio "$(val "$1" "$2" watch)" "$(val "${3:-$baseline}" "$2" watch)"; }
 {
   echo "## Side by side with MirrorMaker 2 on real Kafka"
   echo

@@ -1,6 +1,7 @@
 #include "config/load.hpp"
 #include "observability/service_metrics.hpp"
 #include "replication/worker.hpp"
+#include "tools/allocator_tuning.hpp"
 #include "tools/commands.hpp"
 #include "tools/stop_signals.hpp"
 
@@ -15,6 +16,7 @@ int replicate_command(const std::string& config_path) {
   auto loaded = load_config(config_path);
   if (!loaded)
     return 1;
+  tune_allocator_for_replication(loaded->features.exactly_once);
   replication::replication_worker worker{*loaded};
   auto endpoint = observability::serve_metrics(
       loaded->metrics.listen,

@@ -355,7 +355,8 @@ GNUPLOT
   done
   echo "Reading it: against $baseline, k2k at-least-once copies $(w k2k-alo $rate)x as fast for"
   echo "$(w k2k-alo $cpu)x its CPU per record and $(w k2k-alo $rss)x its peak memory (two processes and their"
-  echo "helpers against one JVM with connect-mirror-maker.sh's 2 GiB heap); k2k-lean, with half the"
+  echo "helpers against one JVM with connect-mirror-maker.sh's 2 GiB heap; its replicator has jemalloc"
+  echo "return freed pages after 1 s, bench/README.md); k2k-lean, with half the"
   echo "source prefetch (most of k2k's memory, a setting: source.kafka.consumer.queued.max.messages.kbytes),"
   echo "$(w k2k-lean $rate)x, $(w k2k-lean $cpu)x and $(w k2k-lean $rss)x. Exactly-once copies $(w k2k-eos $rate)x as fast for $(w k2k-eos $cpu)x the"
   echo "CPU per record and $(w k2k-eos $rss)x the memory; MM2's own exactly-once (mm2-eos) copies $(w mm2-eos $rate)x as"
@@ -401,6 +402,8 @@ TEXT
     echo "at-least-once's and their main threads about 14x; idle, the 24 producers cost 2 % of a core, and"
     echo "commits are few (227 transactions for 1.38M records), so neither timers nor commits are"
     echo "the cost. Fewer producers needs a transactional id per group of partitions; not built yet."
+    echo "Exactly-once keeps jemalloc's 10 s before freed pages go back (the 1 s of at-least-once"
+    echo "cost it 13 % more CPU per record, bench/README.md), hence more memory than at-least-once."
   else
     echo "Every k2k configuration meets issue 20's targets in this run (2x the rate, 1/4 of the CPU"
     echo "per record and of the memory of MM2 tuned)."

@@ -25,12 +25,12 @@ void tune_allocator_for_replication(bool exactly_once) {
   auto set = [&](const std::string& name) {
     return mallctl(name.c_str(), nullptr, nullptr, &value, sizeof value);
   };
-  // arenas.*: arenas made from now on (jemalloc makes most lazily, on a thread's first
-  // allocation); arena.<i>.*: those that exist already. EFAULT: arena i is not made yet.
   auto warn = [&](const std::string& name, int err) {
     spdlog::warn("replicate: jemalloc refused {} = {}: {}; keeping its default", name, value,
                  std::strerror(err));
   };
+  // arenas.*: arenas made from now on (jemalloc makes most lazily, on a thread's first
+  // allocation); arena.<i>.*: those that exist already. EFAULT: arena i is not made yet.
   if (int err = set("arenas.dirty_decay_ms"))
     return warn("arenas.dirty_decay_ms", err);
   unsigned arenas = 0;

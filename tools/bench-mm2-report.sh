@@ -124,6 +124,17 @@ settle_of() { case "$1" in mm2-default) echo 130 ;; mm2-tuned|mm2-eos) echo 15 ;
 moves_of() { case "$1" in mm2-default) echo 2 ;; *) echo 10 ;; esac; }
 step_timeout_of() { case "$1" in mm2-default) echo 240 ;; *) echo 60 ;; esac; }
 
+# The running tool's replication until $expected records are on target: timeout_s, the
+# directory for its samples, the output file.
+watch_tool() {
+  "$sbs" watch "$target_bootstrap" "$expected" "$(IFS=,; echo "${tool_pids[*]}")" "$1" "$2/samples.dat" >"$3"
+}
+# The precision of the lag groups and of the groups named, once the tool's commits settle.
+audit_groups() {
+  # shellcheck disable=SC2086
+  "$sbs" audit "$source_bootstrap" "$target_bootstrap" "$(settle_of "$tool")" 400 $lag_groups "$@"
+}
+
 for tool in ${tools//,/ }; do
   dir="$data/$tool"
   mkdir -p "$dir"
@@ -136,8 +147,7 @@ for tool in ${tools//,/ }; do
   case "$tool" in mm2-*) fresh_offset_syncs ;; esac
   log "$tool: replicating $expected records"
   start_tool "$tool" "$target_bootstrap" "$dir"
-  "$sbs" watch "$target_bootstrap" "$expected" "$(IFS=,; echo "${tool_pids[*]}")" 900 "$dir/samples.dat" \
-    >"$dir/watch.txt" || log "$tool: replication did not complete within 900 s"
+  watch_tool 900 "$dir" "$dir/watch.txt" || log "$tool: replication did not complete within 900 s"
   if [ "$tool" = raw ]; then # it copies and nothing else
     stop_tools
     "$cluster" down --dir "$data/target-$tool" >/dev/null
@@ -151,9 +161,7 @@ for tool in ${tools//,/ }; do
     "$(step_timeout_of "$tool")" >"$dir/latency.txt"
   "$sbs" new-group "$source_bootstrap" "$target_bootstrap" "sbs-new-$tool" 120 >"$dir/new-group.txt"
   log "$tool: precision of every group once its commits settle"
-  # shellcheck disable=SC2086
-  "$sbs" audit "$source_bootstrap" "$target_bootstrap" "$(settle_of "$tool")" 400 \
-    $lag_groups "sbs-moving-$tool" "sbs-new-$tool" >"$dir/audit.txt"
+  audit_groups "sbs-moving-$tool" "sbs-new-$tool" >"$dir/audit.txt"
   # A restart mid-run: the tool stops as users stop it (SIGTERM) while records keep arriving,
   # and meanwhile a group commits at half the log (translated from the history the tool
   # reloads) and one 10 records below the new end; the tool starts again (same configuration,
@@ -165,11 +173,8 @@ for tool in ${tools//,/ }; do
   "$sbs" commit "$source_bootstrap" "sbs-down-$tool" end-10
   expected=$("$sbs" count "$source_bootstrap")
   start_tool "$tool" "$target_bootstrap" "$dir/restart"
-  "$sbs" watch "$target_bootstrap" "$expected" "$(IFS=,; echo "${tool_pids[*]}")" 300 \
-    "$dir/restart/samples.dat" >"$dir/restart-watch.txt" || log "$tool: not caught up within 300 s of its restart"
-  # shellcheck disable=SC2086
-  "$sbs" audit "$source_bootstrap" "$target_bootstrap" "$(settle_of "$tool")" 400 \
-    $lag_groups "sbs-old-$tool" "sbs-down-$tool" >"$dir/restart-audit.txt"
+  watch_tool 300 "$dir/restart" "$dir/restart-watch.txt" || log "$tool: not caught up within 300 s of its restart"
+  audit_groups "sbs-old-$tool" "sbs-down-$tool" >"$dir/restart-audit.txt"
   stop_tools
   "$cluster" down --dir "$data/target-$tool" >/dev/null
   cat "$dir/watch.txt" "$dir/new-group.txt" "$dir/latency.txt" "$dir/audit.txt" | sed "s/^/$tool /" >&2

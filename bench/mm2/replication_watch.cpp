@@ -80,19 +80,25 @@ replication_result watch_replication(const std::string& target, uint64_t expecte
                                      const std::vector<pid_t>& pids, std::chrono::seconds timeout) {
   using clock = std::chrono::steady_clock;
   auto reader = kafka::make_partition_reader({{"bootstrap.servers", target}});
+  std::vector<uint64_t> prior; // each topic's prior records on target, in topics()' order
+  for (const auto& t : topics()) {
+    uint64_t topic_prior = 0;
+    for (int32_t p = 0; p < t.partitions; ++p)
+      topic_prior += uint64_t(prior_records(p));
+    prior.push_back(topic_prior);
+  }
   replication_result out;
   auto started = clock::now();
   while (clock::now() - started < timeout) {
     replication_sample s;
     s.seconds = std::chrono::duration<double>(clock::now() - started).count();
-    for (const auto& t : topics()) {
-      uint64_t topic_end = 0, topic_prior = 0;
-      for (int32_t p = 0; p < t.partitions; ++p) {
-        topic_prior += uint64_t(prior_records(p));
+    for (size_t i = 0; i < topics().size(); ++i) {
+      const auto& t = topics()[i];
+      uint64_t topic_end = 0;
+      for (int32_t p = 0; p < t.partitions; ++p)
         if (auto w = kafka::watermarks(reader.get(), t.name, p))
           topic_end += uint64_t(w->second);
-      }
-      auto copied = topic_end > topic_prior ? topic_end - topic_prior : 0;
+      auto copied = topic_end > prior[i] ? topic_end - prior[i] : 0;
       s.topic_records.push_back(copied);
       s.records += copied;
       s.value_bytes += copied * t.value_bytes;

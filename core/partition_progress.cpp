@@ -38,6 +38,12 @@ void partition_progress::failed(source_offset s) {
   }
 }
 
+source_offset mapped_source_next(const mapped_prefix& prefix, int64_t consumer_position,
+                                 std::optional<int64_t> first_waiting) {
+  auto reach = first_waiting ? std::min(consumer_position, *first_waiting) : consumer_position;
+  return source_offset{std::max(prefix.source_next.value, reach)};
+}
+
 std::optional<mapped_prefix> partition_progress::take_confirmed_prefix() {
   if (entries_.empty() || entries_.front().st != state::delivered)
     return std::nullopt;

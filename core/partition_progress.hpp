@@ -16,6 +16,13 @@ struct mapped_prefix {
   source_offset source_next; // last confirmed source offset + 1
 };
 
+// Where a mapping of `prefix` says the source is copied up to: past offsets that hold no
+// record to copy (transaction markers, records compacted away) as far as the consumer's
+// position, but never past a record fetched and still waiting to be copied (exactly-once
+// holds a partition's records back while its batch commits): a restart resumes there.
+source_offset mapped_source_next(const mapped_prefix& prefix, int64_t consumer_position,
+                                 std::optional<int64_t> first_waiting);
+
 class partition_progress {
 public:
   // Sends happen in increasing source order.

@@ -11,16 +11,15 @@ namespace k2k::replication {
 
 core::mapping_record mapping_publisher::mapping_for(partition_state& s,
                                                     core::mapped_prefix prefix) const {
-  auto source_next = prefix.source_next.value;
-  if (!s.failure() && s.progress.in_flight() == 0)
-    source_next = std::max(source_next, position_(s));
-  return {cfg_.name,
-          s.topic,
-          s.partition,
-          s.target_topic,
-          s.partition,
-          core::source_offset{source_next},
-          std::move(prefix.runs)};
+  auto source_next = prefix.source_next;
+  if (!s.failure() && s.progress.in_flight() == 0) {
+    std::optional<int64_t> first_deferred;
+    if (!s.deferred.empty())
+      first_deferred = s.deferred.front()->offset;
+    source_next = core::mapped_source_next(prefix, position_(s), first_deferred);
+  }
+  return {cfg_.name,   s.topic,     s.partition,           s.target_topic,
+          s.partition, source_next, std::move(prefix.runs)};
 }
 
 bool mapping_publisher::produce(partition_state& s, rd_kafka_t* producer,

@@ -4,11 +4,13 @@
 #include "support/replication_fixture.hpp"
 
 #include "core/decimal.hpp"
+#include "core/mapping_record.hpp"
 #include "core/translation.hpp"
 
 #include <catch2/catch.hpp>
 
 #include <set>
+#include <thread>
 
 using namespace k2k;
 using namespace k2k::test;
@@ -462,6 +464,48 @@ TEST_CASE("exactly-once: a commit that outlasts its call is resumed and not abor
   CHECK(st.aborted_transactions == 0);
   CHECK(check_mapped_partition(c, view, "orders", 0, 60).size() == 60);
   CHECK(high_watermark(c.target.bootstrap_servers(), "orders", 0) == 60); // nothing twice
+}
+
+TEST_CASE("exactly-once: records that wait while their partition's batch commits are not "
+          "claimed by its mapping",
+          "[replicator][exactly-once]") {
+  // Found on real brokers (the zombie test): a batch sealed by its age commits once its
+  // reports are in; records fetched meanwhile wait for the next batch. Its mapping said the
+  // source was copied up to the consumer's position, past the waiting records: a worker that
+  // died before the next commit left its successor resuming after records never copied.
+  two_clusters c;
+  create_on_both(c, "orders", 1);
+  c.target.create_topic(mapping_topic, 1);
+  auto cfg =
+      pipeline(c, "[orders]", "features: {exactlyOnce: enabled}\noffsetMapping: {partitions: 1}\n");
+  running_worker worker{cfg};
+  produce(c.source.bootstrap_servers(), "orders", 0, numbered_records(30));
+  REQUIRE(worker.wait_for_status([](const auto& s) { return s.records == 30; }));
+  // Every answer of the target now takes a second: the next batch is in flight for longer
+  // than a batch may stay open (100 ms), so it is sealed, and records that come then wait.
+  for (int32_t b = 1; b <= c.target.broker_count(); ++b)
+    c.target.set_rtt(b, 1000);
+  produce(c.source.bootstrap_servers(), "orders", 0, numbered_records(30, 30));
+  REQUIRE(worker.wait_for_status([](const auto& s) { return s.in_flight > 0; }));
+  std::this_thread::sleep_for(std::chrono::milliseconds(300)); // the open batch's age passes
+  produce(c.source.bootstrap_servers(), "orders", 0, numbered_records(30, 60));
+  REQUIRE(worker.wait_for_status([](const auto& s) { return s.records == 90; },
+                                 std::chrono::seconds(60)));
+  worker.stop();
+  auto mappings = consume(c.target.bootstrap_servers(), mapping_topic, 0, 0,
+                          high_watermark(c.target.bootstrap_servers(), mapping_topic, 0));
+  REQUIRE(mappings.size() >= 3); // the first batch, the sealed one, the waiting records'
+  int64_t next = 0;
+  for (const auto& m : mappings) {
+    auto rec = core::decode_mapping(m.value);
+    REQUIRE(rec);
+    // The source has no markers and nothing compacted: each mapping ends at its last record,
+    // and the next one starts there.
+    CHECK(rec->runs.front().source_start.value == next);
+    CHECK(rec->source_next == rec->runs.back().source_end());
+    next = rec->source_next.value;
+  }
+  CHECK(next == 90);
 }
 
 TEST_CASE("exactly-once: a graceful stop while the target does not answer leaves the open "

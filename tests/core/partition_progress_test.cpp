@@ -98,3 +98,18 @@ TEST_CASE("a delivery without a target offset is sent again, never mapped", "[co
   REQUIRE(p.first_failure());
   CHECK(*p.first_failure() == s(1));
 }
+
+TEST_CASE("a mapping reaches past offsets without records up to the consumer's position, never "
+          "past a record still waiting to be copied",
+          "[core][progress]") {
+  // Copied 30..59; the consumer's position is 90.
+  mapped_prefix prefix{{{s(30), t(130), 30, 0}}, s(60)};
+  // 60..89 held no record to copy (a transaction's marker, records compacted away).
+  CHECK(mapped_source_next(prefix, 90, std::nullopt) == s(90));
+  // 60..89 were fetched and wait for the batch's commit: a restart must copy them.
+  CHECK(mapped_source_next(prefix, 90, 60) == s(60));
+  // 60..61 were markers; 62.. wait.
+  CHECK(mapped_source_next(prefix, 90, 62) == s(62));
+  // No position known (-1): the records' own end.
+  CHECK(mapped_source_next(prefix, -1, std::nullopt) == s(60));
+}

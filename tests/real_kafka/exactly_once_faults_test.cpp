@@ -79,22 +79,24 @@ size_t committed_copy_count(const std::string& topic) {
 std::map<int32_t, std::vector<int64_t>> freeze_mid_transaction(child_process& replicator,
                                                                const std::string& pipeline_name,
                                                                const std::string& topic) {
+  // The replicator runs freely until its first transaction is committed (it creates the
+  // target topic first): its group join and its producers' start take many round trips,
+  // which the freezes below, each as long as a JVM tool's run, would starve.
+  REQUIRE(poll_until([&] { return partition_count(real_cluster("target"), topic) >= partitions; },
+                     60s, 100ms));
+  REQUIRE(poll_until([&] { return committed_copy_count(topic) > 0; }, 90s, 100ms));
   auto deadline = std::chrono::steady_clock::now() + 60s;
-  // The replicator process creates the target topic.
-  poll_until([&] { return partition_count(real_cluster("target"), topic) >= partitions; }, 60s,
-             100ms);
   while (std::chrono::steady_clock::now() < deadline) {
     replicator.stop();
     std::map<int32_t, std::vector<int64_t>> open;
     for (int32_t p = 0; p < partitions; ++p) {
+      auto offsets = uncommitted_offsets(real_cluster("target"), topic, p);
       // Records not committed yet may belong to a commit the replicator sent just before it
       // froze (the broker completes it): only a transaction its coordinator still has as
       // Ongoing, with its producer frozen, stays open.
-      if (transaction_state(real_cluster("target"),
-                            core::transactional_id(pipeline_name, topic, p)) != "Ongoing")
-        continue;
-      auto offsets = uncommitted_offsets(real_cluster("target"), topic, p);
-      if (!offsets.empty())
+      if (!offsets.empty() &&
+          transaction_state(real_cluster("target"),
+                            core::transactional_id(pipeline_name, topic, p)) == "Ongoing")
         open[p] = offsets;
     }
     if (!open.empty())

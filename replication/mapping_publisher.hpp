@@ -20,7 +20,8 @@ public:
       : cfg_(cfg), counters_(counters), position_(std::move(position)) {}
 
   // The mapping record of a confirmed prefix. With nothing in flight and nothing failed,
-  // src_next reaches the consumer's position: past trailing transaction markers.
+  // src_next reaches the consumer's position (past trailing transaction markers), never a
+  // record still deferred (core::mapped_source_next).
   core::mapping_record mapping_for(partition_state& s, core::mapped_prefix prefix) const;
 
   // Produces it with a delivery tag; false (counted, the partition rewinds) when refused.

@@ -41,17 +41,22 @@ bool target_audit::read_new(rd_kafka_t* reader, const std::string& topic, int32_
                             int64_t from,
                             const std::function<void(const rd_kafka_message_t&)>& on_record,
                             int64_t& next) {
+  constexpr int64_t per_read = 20000;
   next = from;
   for (;;) {
+    int64_t read = 0;
     auto end = kafka::read_records(
-        reader, topic, partition, next, 20000,
+        reader, topic, partition, next, per_read,
         [&](const rd_kafka_message_t& m) {
           on_record(m);
           next = m.offset + 1;
+          ++read;
         },
         10s);
     if (!end)
       return false; // what was read is kept; the rest next time
+    if (read == per_read)
+      continue; // stopped at the count, not at the partition's end
     if (*end <= next)
       return true;
     next = *end;

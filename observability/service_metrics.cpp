@@ -20,7 +20,8 @@ std::string replication_metrics(const replication::replication_status& s,
   m.counter("k2k_replicator_records_deleted_on_source_total",
             "Source records deleted (retention, DeleteRecords) before they were replicated.",
             double(s.records_deleted_on_source), p);
-  m.gauge("k2k_in_flight_records", "Records sent and not yet confirmed.", double(s.in_flight), p);
+  m.gauge("k2k_in_flight_records", "Records taken from source and not yet confirmed on target.",
+          double(s.in_flight), p);
   m.gauge("k2k_replicator_up", "1 while replicating.",
           s.state == replication::replication_status::phase::running ? 1 : 0, p);
   for (const auto& part : s.partitions) {

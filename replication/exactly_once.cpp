@@ -115,7 +115,8 @@ public:
   }
 
   // Too much is in flight: the oldest batch not committing gets its reports (settle()
-  // commits it next).
+  // commits it next); with only commits under way (the records held are deferred), one of
+  // them gets a moment to end.
   void wait_for_room() override {
     partition_state* oldest = nullptr;
     for (auto* s : ctx_.partitions.assigned())
@@ -125,6 +126,8 @@ public:
     if (oldest)
       steps_.run(
           1, [&](size_t) { await_delivery_reports(*oldest); }, [this] { refresh_status(); });
+    else if (!committing_.empty())
+      committing_.begin()->second.done.wait_for(std::chrono::milliseconds(10));
   }
 
   bool busy() const override { return !committing_.empty(); }

@@ -79,7 +79,7 @@ std::vector<partition_state*> partition_table::all() {
 uint64_t partition_table::in_flight() const {
   uint64_t n = 0;
   for (const auto& [key, s] : states_)
-    n += s->progress.in_flight();
+    n += s->progress.in_flight() + s->deferred.size();
   return n;
 }
 

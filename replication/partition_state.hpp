@@ -77,6 +77,8 @@ public:
   partition_state* find(const char* topic, int32_t partition);
   std::vector<partition_state*> assigned();
   std::vector<partition_state*> all();
+  // Records taken from the source and not yet confirmed on target: sent and awaiting their
+  // delivery and mapping, or (exactly-once) waiting for their partition's commit.
   uint64_t in_flight() const;
   void clear() { states_.clear(); }
   // The mapping topic's partition count, once known (keys are placed by it).

@@ -15,7 +15,7 @@ namespace k2k::replication {
 
 class source_consumer {
 public:
-  // max_in_flight: records sent and not yet confirmed before the source is held.
+  // max_in_flight: records taken and not yet confirmed before the source is held.
   source_consumer(rd_kafka_t* consumer, replication_counters& counters, uint64_t max_in_flight)
       : consumer_(consumer), counters_(counters), backpressure_(max_in_flight) {}
 

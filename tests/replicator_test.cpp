@@ -312,6 +312,37 @@ TEST_CASE("backpressure: with the target down, records in flight stay within the
     check_mapped_partition(c, view, "orders", p, 2010);
 }
 
+TEST_CASE("backpressure, exactly-once: records waiting for their partition's commit count "
+          "against the limit",
+          "[replicator][exactly-once][faults]") {
+  // A slow target keeps a batch committing while the source keeps giving records: they wait
+  // (deferred) for the commit, and without a bound they piled up in memory, all of them.
+  two_clusters c;
+  create_on_both(c, "orders", 1);
+  c.target.create_topic(mapping_topic, 1);
+  const uint64_t limit = 100, batch = 20;
+  running_worker worker{
+      pipeline(c, "[orders]", "features: {exactlyOnce: enabled}\noffsetMapping: {partitions: 1}\n",
+               "maxInFlightRecords: 100, batchSize: 20")};
+  produce(c.source.bootstrap_servers(), "orders", 0, numbered_records(10));
+  REQUIRE(worker.wait_for_status([](const auto& s) { return s.records == 10; }));
+  for (int32_t b = 1; b <= c.target.broker_count(); ++b)
+    c.target.set_rtt(b, 300);
+  produce(c.source.bootstrap_servers(), "orders", 0, numbered_records(500, 10));
+  // Every status snapshot until all are committed stays within the limit plus the one batch
+  // a cycle may take below it.
+  uint64_t most = 0;
+  REQUIRE(worker.wait_for_status(
+      [&](const auto& st) {
+        most = std::max(most, st.in_flight);
+        return st.records == 510;
+      },
+      std::chrono::seconds(120)));
+  worker.stop();
+  CHECK(most >= limit);
+  CHECK(most < limit + batch);
+}
+
 TEST_CASE("two workers share partitions, and when one stops the other takes over without loss",
           "[replicator][scaling]") {
   two_clusters c;

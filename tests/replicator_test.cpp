@@ -20,6 +20,23 @@ namespace {
 const std::string mapping_topic = "__k2k_offset_mappings";
 constexpr int mapping_partitions = 4;
 
+// Source topic "orders" with one partition, replicated exactly-once with its mappings on one
+// mapping partition.
+config::pipeline_config exactly_once_one_partition(two_clusters& c,
+                                                   const std::string& replicator_settings = "") {
+  create_on_both(c, "orders", 1);
+  c.target.create_topic(mapping_topic, 1);
+  return pipeline(c, "[orders]",
+                  "features: {exactlyOnce: enabled}\noffsetMapping: {partitions: 1}\n",
+                  replicator_settings);
+}
+
+// From now on every answer of the target takes `ms`.
+void slow_target(two_clusters& c, int ms) {
+  for (int32_t b = 1; b <= c.target.broker_count(); ++b)
+    c.target.set_rtt(b, ms);
+}
+
 // Every source offset < n appears on the target partition (as k2k_offset) at the
 // target offset the mappings give for it; returns how many target records carry it.
 std::map<int64_t, int> check_mapped_partition(const two_clusters& c, const mapping_view& view,
@@ -318,16 +335,11 @@ TEST_CASE("backpressure, exactly-once: records waiting for their partition's com
   // A slow target keeps a batch committing while the source keeps giving records: they wait
   // (deferred) for the commit, and without a bound they piled up in memory, all of them.
   two_clusters c;
-  create_on_both(c, "orders", 1);
-  c.target.create_topic(mapping_topic, 1);
   const uint64_t limit = 100, batch = 20;
-  running_worker worker{
-      pipeline(c, "[orders]", "features: {exactlyOnce: enabled}\noffsetMapping: {partitions: 1}\n",
-               "maxInFlightRecords: 100, batchSize: 20")};
+  running_worker worker{exactly_once_one_partition(c, "maxInFlightRecords: 100, batchSize: 20")};
   produce(c.source.bootstrap_servers(), "orders", 0, numbered_records(10));
   REQUIRE(worker.wait_for_status([](const auto& s) { return s.records == 10; }));
-  for (int32_t b = 1; b <= c.target.broker_count(); ++b)
-    c.target.set_rtt(b, 300);
+  slow_target(c, 300);
   produce(c.source.bootstrap_servers(), "orders", 0, numbered_records(500, 10));
   // Every status snapshot until all are committed stays within the limit plus the one batch
   // a cycle may take below it.
@@ -410,14 +422,11 @@ namespace {
 // One partition of 60 source records, exactly-once, and a target whose first produce request
 // succeeds and whose second fails: part of the first batch is on target when it must abort.
 config::pipeline_config exactly_once_with_a_failing_batch(two_clusters& c) {
-  create_on_both(c, "orders", 1);
-  c.target.create_topic(mapping_topic, 1);
+  auto cfg = exactly_once_one_partition(c);
   produce(c.source.bootstrap_servers(), "orders", 0, numbered_records(60));
   c.target.push_request_errors(
       kafka::api_key::produce,
       {RD_KAFKA_RESP_ERR_NO_ERROR, RD_KAFKA_RESP_ERR_TOPIC_AUTHORIZATION_FAILED});
-  auto cfg =
-      pipeline(c, "[orders]", "features: {exactlyOnce: enabled}\noffsetMapping: {partitions: 1}\n");
   // Small produce requests, so a batch spans several of them.
   cfg.target.kafka.producer["batch.num.messages"] = "10";
   cfg.target.kafka.producer["linger.ms"] = "0";
@@ -470,10 +479,7 @@ TEST_CASE("exactly-once: an abort the coordinator refuses gets a new producer an
 TEST_CASE("exactly-once: a commit that outlasts its call is resumed and not aborted",
           "[replicator][exactly-once]") {
   two_clusters c;
-  create_on_both(c, "orders", 1);
-  c.target.create_topic(mapping_topic, 1);
-  auto cfg =
-      pipeline(c, "[orders]", "features: {exactlyOnce: enabled}\noffsetMapping: {partitions: 1}\n");
+  auto cfg = exactly_once_one_partition(c);
   cfg.replicator.shutdown_timeout = std::chrono::milliseconds{500}; // one commit call's limit
   running_worker worker{cfg};
   // (The mock shows transactional records before their commit: wait for the worker's own
@@ -505,17 +511,13 @@ TEST_CASE("exactly-once: records that wait while their partition's batch commits
   // source was copied up to the consumer's position, past the waiting records: a worker that
   // died before the next commit left its successor resuming after records never copied.
   two_clusters c;
-  create_on_both(c, "orders", 1);
-  c.target.create_topic(mapping_topic, 1);
-  auto cfg =
-      pipeline(c, "[orders]", "features: {exactlyOnce: enabled}\noffsetMapping: {partitions: 1}\n");
+  auto cfg = exactly_once_one_partition(c);
   running_worker worker{cfg};
   produce(c.source.bootstrap_servers(), "orders", 0, numbered_records(30));
   REQUIRE(worker.wait_for_status([](const auto& s) { return s.records == 30; }));
   // Every answer of the target now takes a second: the next batch is in flight for longer
   // than a batch may stay open (100 ms), so it is sealed, and records that come then wait.
-  for (int32_t b = 1; b <= c.target.broker_count(); ++b)
-    c.target.set_rtt(b, 1000);
+  slow_target(c, 1000);
   produce(c.source.bootstrap_servers(), "orders", 0, numbered_records(30, 30));
   REQUIRE(worker.wait_for_status([](const auto& s) { return s.in_flight > 0; }));
   std::this_thread::sleep_for(std::chrono::milliseconds(300)); // the open batch's age passes
@@ -546,10 +548,7 @@ TEST_CASE("exactly-once: a graceful stop while the target does not answer leaves
   // waited the shutdown timeout for the batch, then as long again for an abort that could not
   // reach the coordinator, and stopped with an error.
   two_clusters c;
-  create_on_both(c, "orders", 1);
-  c.target.create_topic(mapping_topic, 1);
-  auto cfg =
-      pipeline(c, "[orders]", "features: {exactlyOnce: enabled}\noffsetMapping: {partitions: 1}\n");
+  auto cfg = exactly_once_one_partition(c);
   cfg.replicator.shutdown_timeout = std::chrono::milliseconds{1000};
   {
     running_worker worker{cfg};
@@ -557,16 +556,14 @@ TEST_CASE("exactly-once: a graceful stop while the target does not answer leaves
     REQUIRE(worker.wait_for_status([](const auto& s) { return s.records == 30; }));
     // Every answer of the target now takes 4 s: the next batch's transaction is open on the
     // coordinator and its records in flight when the stop comes.
-    for (int32_t b = 1; b <= 3; ++b)
-      c.target.set_rtt(b, 4000);
+    slow_target(c, 4000);
     produce(c.source.bootstrap_servers(), "orders", 0, numbered_records(30, 30));
     REQUIRE(worker.wait_for_status([](const auto& s) { return s.in_flight > 0; }));
     worker.stop();
     // Stopped as asked: nothing of the open batch became visible, nothing is lost.
     CHECK_FALSE(worker.result());
   }
-  for (int32_t b = 1; b <= 3; ++b)
-    c.target.set_rtt(b, 0);
+  slow_target(c, 0);
   running_worker next_owner{cfg}; // resumes at the last committed mapping
   auto view =
       read_mappings(c.target.bootstrap_servers(), mapping_topic, 1, covers({{"orders/0", 60}}));

@@ -37,6 +37,16 @@ void slow_target(two_clusters& c, int ms) {
     c.target.set_rtt(b, ms);
 }
 
+// One partition's first 30 records committed; then every answer of the target takes `ms`
+// and the next 30 are sent: they are in flight when this returns.
+void next_batch_in_flight_to_a_slow_target(two_clusters& c, const running_worker& worker, int ms) {
+  produce(c.source.bootstrap_servers(), "orders", 0, numbered_records(30));
+  REQUIRE(worker.wait_for_status([](const auto& s) { return s.records == 30; }));
+  slow_target(c, ms);
+  produce(c.source.bootstrap_servers(), "orders", 0, numbered_records(30, 30));
+  REQUIRE(worker.wait_for_status([](const auto& s) { return s.in_flight > 0; }));
+}
+
 // Every source offset < n appears on the target partition (as k2k_offset) at the
 // target offset the mappings give for it; returns how many target records carry it.
 std::map<int64_t, int> check_mapped_partition(const two_clusters& c, const mapping_view& view,
@@ -513,13 +523,9 @@ TEST_CASE("exactly-once: records that wait while their partition's batch commits
   two_clusters c;
   auto cfg = exactly_once_one_partition(c);
   running_worker worker{cfg};
-  produce(c.source.bootstrap_servers(), "orders", 0, numbered_records(30));
-  REQUIRE(worker.wait_for_status([](const auto& s) { return s.records == 30; }));
-  // Every answer of the target now takes a second: the next batch is in flight for longer
-  // than a batch may stay open (100 ms), so it is sealed, and records that come then wait.
-  slow_target(c, 1000);
-  produce(c.source.bootstrap_servers(), "orders", 0, numbered_records(30, 30));
-  REQUIRE(worker.wait_for_status([](const auto& s) { return s.in_flight > 0; }));
+  // Every answer of the target takes a second: the next batch is in flight for longer than a
+  // batch may stay open (100 ms), so it is sealed, and records that come then wait.
+  next_batch_in_flight_to_a_slow_target(c, worker, 1000);
   std::this_thread::sleep_for(std::chrono::milliseconds(300)); // the open batch's age passes
   produce(c.source.bootstrap_servers(), "orders", 0, numbered_records(30, 60));
   REQUIRE(worker.wait_for_status([](const auto& s) { return s.records == 90; },
@@ -552,13 +558,9 @@ TEST_CASE("exactly-once: a graceful stop while the target does not answer leaves
   cfg.replicator.shutdown_timeout = std::chrono::milliseconds{1000};
   {
     running_worker worker{cfg};
-    produce(c.source.bootstrap_servers(), "orders", 0, numbered_records(30));
-    REQUIRE(worker.wait_for_status([](const auto& s) { return s.records == 30; }));
-    // Every answer of the target now takes 4 s: the next batch's transaction is open on the
+    // Every answer of the target takes 4 s: the next batch's transaction is open on the
     // coordinator and its records in flight when the stop comes.
-    slow_target(c, 4000);
-    produce(c.source.bootstrap_servers(), "orders", 0, numbered_records(30, 30));
-    REQUIRE(worker.wait_for_status([](const auto& s) { return s.in_flight > 0; }));
+    next_batch_in_flight_to_a_slow_target(c, worker, 4000);
     worker.stop();
     // Stopped as asked: nothing of the open batch became visible, nothing is lost.
     CHECK_FALSE(worker.result());

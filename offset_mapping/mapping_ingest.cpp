@@ -55,7 +55,10 @@ struct mapping_ingest::impl : kafka::rebalance_listener {
   // read: its leader was down). Ready at that offset, or at the end-of-partition event.
   std::map<int32_t, int64_t> loading;
   static constexpr int64_t unknown_end = INT64_MAX;
-  int assigned = 0;
+  // A copy of the assignment for the lag gauge. librdkafka 2.0.2 answers rd_kafka_assignment
+  // on the group's queue, which a closing consumer can stop serving while the revoke callback
+  // runs: the query hung the stopping worker for good (librdkafka issue #4041).
+  kafka::topic_partition_list_ptr assignment{rd_kafka_topic_partition_list_new(0)};
   uint64_t decoded_in_burst = 0; // added to the shared counter at each flush, not per record
   std::chrono::steady_clock::time_point next_progress{};
 
@@ -109,7 +112,7 @@ struct mapping_ingest::impl : kafka::rebalance_listener {
     }
     spdlog::info("offset-mapping: assigned {} mapping partition(s)", parts->cnt);
     rd_kafka_assign(rk, parts);
-    assigned = parts->cnt;
+    assignment.reset(rd_kafka_topic_partition_list_copy(parts));
     publish_progress();
   }
 
@@ -126,7 +129,7 @@ struct mapping_ingest::impl : kafka::rebalance_listener {
     }
     spdlog::info("offset-mapping: released {} mapping partition(s)", parts->cnt);
     rd_kafka_assign(rk, nullptr);
-    assigned = 0;
+    assignment.reset(rd_kafka_topic_partition_list_new(0));
     publish_progress();
   }
 
@@ -193,14 +196,10 @@ struct mapping_ingest::impl : kafka::rebalance_listener {
   // Assignment, loading and lag gauges for /metrics and /health. The lag uses the
   // watermarks librdkafka caches from fetch responses (no request).
   void publish_progress() {
-    counters->mapping_partitions = assigned;
+    counters->mapping_partitions = assignment->cnt;
     counters->mapping_loading = static_cast<int64_t>(loading.size());
-    kafka::topic_partition_list_ptr parts;
-    rd_kafka_topic_partition_list_t* raw = nullptr;
-    if (rd_kafka_assignment(consumer.get(), &raw) || !raw)
-      return;
-    parts.reset(raw);
-    rd_kafka_position(consumer.get(), parts.get());
+    auto* parts = assignment.get();
+    rd_kafka_position(consumer.get(), parts); // local: read from the partitions' fetch state
     int64_t lag = 0;
     for (int i = 0; i < parts->cnt; ++i) {
       int64_t low = 0, high = 0;

@@ -54,6 +54,39 @@ bool valid_kafka_name(const std::string& s) {
   return std::regex_match(s, legal);
 }
 
+// libstdc++'s regex compiler reads a back-reference or repetition count into a long without an
+// overflow check (undefined behaviour, found by fuzzing) and copies a repeated atom once per
+// count: a number is checked here before the pattern is compiled. Names are at most 249
+// characters (topics) and groups rarely longer, so 10,000 leaves every sensible pattern alone.
+constexpr long max_regex_number = 10000;
+
+std::optional<std::string> oversized_regex_number(const std::string& pattern) {
+  auto digits_at = [&](size_t i) {
+    size_t end = i;
+    while (end < pattern.size() && pattern[end] >= '0' && pattern[end] <= '9')
+      ++end;
+    return pattern.substr(i, end - i);
+  };
+  auto too_big = [](const std::string& n) {
+    return n.size() > 5 || (!n.empty() && std::stol(n) > max_regex_number);
+  };
+  for (size_t i = 0; i < pattern.size(); ++i) {
+    if (pattern[i] == '\\' && i + 1 < pattern.size()) {
+      if (auto n = digits_at(i + 1); too_big(n))
+        return "back-reference \\" + n + " is over " + std::to_string(max_regex_number);
+      ++i; // the escaped character is never a brace
+    } else if (pattern[i] == '{') {
+      auto low = digits_at(i + 1);
+      auto comma = i + 1 + low.size();
+      auto high = comma < pattern.size() && pattern[comma] == ',' ? digits_at(comma + 1) : "";
+      if (too_big(low) || too_big(high))
+        return "repetition count {" + (too_big(low) ? low : high) + "} is over " +
+               std::to_string(max_regex_number);
+    }
+  }
+  return std::nullopt;
+}
+
 class reader {
 public:
   reader(std::string file, problems& out) : file_(std::move(file)), out_(out) {}
@@ -179,6 +212,11 @@ public:
     auto value = scalar(node, path, "a regular expression");
     if (!value)
       return std::nullopt;
+    if (auto reason = oversized_regex_number(*value)) {
+      report(node, path,
+             "expected a valid regular expression, found \"" + *value + "\" (" + *reason + ")");
+      return std::nullopt;
+    }
     try {
       std::regex compiled{*value};
     } catch (const std::regex_error& e) {

@@ -190,6 +190,21 @@ TEST_CASE("a bad regex is reported with the regex engine's reason", "[config]") 
       R"(p.yaml:14:19: groups.consumerGroups: expected a valid regular expression, found "a(b" (Mismatched '(' and ')' in regular expression))");
 }
 
+TEST_CASE("a regex number too large to compile safely is a config error", "[config]") {
+  // Past the check, libstdc++ overflows a long reading the first one (undefined behaviour)
+  // and copies the atom 20,000 times for the second.
+  CHECK(
+      only_error(minimal + "groups:\n  consumerGroups: 'a(b)\\66666666666666666666'\n") ==
+      R"(p.yaml:14:19: groups.consumerGroups: expected a valid regular expression, found "a(b)\66666666666666666666" (back-reference \66666666666666666666 is over 10000))");
+  CHECK(
+      only_error(minimal + "groups:\n  consumerGroups: 'a{1,20000}'\n") ==
+      R"(p.yaml:14:19: groups.consumerGroups: expected a valid regular expression, found "a{1,20000}" (repetition count {20000} is over 10000))");
+  // Digits that are neither stay legal, however many.
+  CHECK(load_string(minimal + "groups:\n  consumerGroups: 'orders-20261206123456.{0,249}'\n",
+                    "p.yaml")
+            .ok());
+}
+
 TEST_CASE("missing required keys are reported at their parent", "[config]") {
   CHECK(only_error("source: {kafka: {common: {bootstrap.servers: a:1}}}\n"
                    "target: {kafka: {common: {bootstrap.servers: b:1}}}\n"

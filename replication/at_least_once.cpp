@@ -46,11 +46,12 @@ public:
   bool busy() const override { return false; } // reports are served by the loop's polls
 
   std::optional<error_info> drain(const std::vector<partition_state*>& states,
-                                  std::chrono::milliseconds timeout) override {
-    auto deadline = clock::now() + timeout;
+                                  clock::time_point deadline) override {
     auto settled = [&] {
       return std::all_of(states.begin(), states.end(), [](auto* s) { return s->settled(); });
     };
+    if (clock::now() >= deadline) // the stop's own drain already waited and said so
+      return std::nullopt;
     while (clock::now() < deadline) {
       rd_kafka_poll(ctx_.producer, 50);
       publish_mappings();
@@ -58,10 +59,10 @@ public:
         return std::nullopt;
     }
     spdlog::error(
-        "replicate: {} partition(s) still had records in flight after {} ms; they will "
-        "be replicated again from the last checkpoint",
+        "replicate: {} partition(s) still had records in flight when replicator.shutdownTimeout "
+        "({} ms) ran out; they will be replicated again from the last checkpoint",
         std::count_if(states.begin(), states.end(), [](auto* s) { return !s->settled(); }),
-        timeout.count());
+        ctx_.cfg.replicator.shutdown_timeout.count());
     return std::nullopt;
   }
 

@@ -71,9 +71,10 @@ public:
   // Work is under way that a coming settle() finishes (commits made in the background):
   // the loop must not block long on the source.
   virtual bool busy() const = 0;
-  // Before partitions are released or the worker stops: nothing of them left in flight.
+  // Before partitions are released or the worker stops: nothing of them left in flight, or
+  // the deadline passed (what is left is copied again by the next owner).
   virtual std::optional<error_info> drain(const std::vector<partition_state*>& states,
-                                          std::chrono::milliseconds timeout) = 0;
+                                          std::chrono::steady_clock::time_point deadline) = 0;
   // The partition is no longer this worker's.
   virtual void close(partition_state& s) = 0;
   // A crash-like stop: this mode's own producers go, open transactions stay open until the

@@ -133,9 +133,9 @@ public:
   bool busy() const override { return !committing_.empty(); }
 
   std::optional<error_info> drain(const std::vector<partition_state*>& states,
-                                  std::chrono::milliseconds timeout) override {
+                                  clock::time_point deadline) override {
     {
-      auto until = giving_up_until().value_or(clock::now() + timeout);
+      auto until = giving_up_until().value_or(deadline);
       std::lock_guard<std::mutex> guard(deadline_lock_);
       drain_deadline_ = until;
     }

@@ -62,7 +62,8 @@ void rebalance_handler::on_revoke(rd_kafka_t* rk, rd_kafka_topic_partition_list_
   for (int i = 0; i < parts->cnt; ++i)
     states.push_back(&partitions_.state_of(parts->elems[i].topic, parts->elems[i].partition));
   if (stop_.load() != stop_request::crash)
-    fail_(mode_->drain(states, cfg_.replicator.shutdown_timeout));
+    fail_(mode_->drain(states, stop_deadline_.value_or(std::chrono::steady_clock::now() +
+                                                       cfg_.replicator.shutdown_timeout)));
   source_->commit_checkpoints(states, false);
   for (auto* s : states) {
     s->assigned = false;

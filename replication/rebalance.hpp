@@ -12,6 +12,7 @@
 #include "replication/source_consumer.hpp"
 
 #include <atomic>
+#include <chrono>
 #include <functional>
 #include <map>
 #include <optional>
@@ -34,6 +35,10 @@ public:
     source_ = &source;
   }
 
+  // The worker is stopping: the revoke of its consumer close drains within the stop's one
+  // shutdown timeout, not a second one of its own.
+  void stopping_by(std::chrono::steady_clock::time_point deadline) { stop_deadline_ = deadline; }
+
   void on_assign(rd_kafka_t* rk, rd_kafka_topic_partition_list_t* parts) override;
   void on_revoke(rd_kafka_t* rk, rd_kafka_topic_partition_list_t* parts) override;
 
@@ -47,6 +52,7 @@ private:
   fail_function fail_;
   delivery* mode_ = nullptr;
   source_consumer* source_ = nullptr;
+  std::optional<std::chrono::steady_clock::time_point> stop_deadline_;
 };
 
 } // namespace k2k::replication

@@ -234,6 +234,7 @@ struct replication_worker::impl {
     const auto shutdown_deadline =
         std::chrono::steady_clock::now() + cfg.replicator.shutdown_timeout;
     status.publish(phase::stopping);
+    rebalance.stopping_by(shutdown_deadline); // the close's revoke drains within it too
     if (crash) {
       // Like a crash: whatever is in flight never gets a mapping.
       mode->abandon();
@@ -243,7 +244,7 @@ struct replication_worker::impl {
       rd_kafka_flush(clients.producer.get(), 5000); // serves the purged reports, freeing tags
     } else {
       auto states = partitions.assigned();
-      fail(mode->drain(states, cfg.replicator.shutdown_timeout));
+      fail(mode->drain(states, shutdown_deadline));
       source->commit_checkpoints(states, false);
     }
     // Close while `this` is alive: the revoke callback runs inside.

@@ -43,7 +43,67 @@ replicate_until_first_mapping() {
   "$K2K" replicate -c "$tmp/pipeline.yaml" 2>"$tmp/$1" &
   rep=$!
   timeout 60 kcat -C -b "$TARGET_BOOTSTRAP" -t __k2k_offset_mappings -o beginning -c 1 -q >/dev/null ||
-    fail "no mapping published"
+    fail "no mapping published: $(tail -5 "$tmp/$1")"
+}
+
+# Starts `k2k mock-cluster` with one cluster NAME of one broker in a process of its own (to be
+# frozen alone) plus the given --topic arguments; exports NAME_BOOTSTRAP, sets $mock_pid.
+start_one_mock() { # NAME --topic ...
+  mkfifo "$tmp/$1.out"
+  "$K2K" mock-cluster --cluster "$1=1" "${@:2}" >"$tmp/$1.out" 2>"$tmp/mock-$1.log" &
+  mock_pid=$!
+  local line
+  read -r -t 30 line <"$tmp/$1.out" || fail "no bootstrap line: $(cat "$tmp/mock-$1.log")"
+  export "${line?}"
+}
+
+# The value of one unlabelled metric from the /metrics endpoint on 127.0.0.1:$1.
+metric() { # PORT NAME
+  exec 3<>"/dev/tcp/127.0.0.1/$1" || fail "no /metrics on port $1"
+  printf 'GET /metrics HTTP/1.0\r\n\r\n' >&3
+  sed -n "s/^$2{[^}]*} \([0-9.e+]*\)\$/\1/p; s/^$2 \([0-9.e+]*\)\$/\1/p" <&3 | head -1
+  exec 3<&-
+}
+
+# Starts `k2k replicate` ($rep, log $tmp/first.log) with the given shutdownTimeout, freezes
+# the target cluster (SIGSTOP) once the first mapping is there, waits until records are in
+# flight to it, sends SIGTERM and returns once the stop has begun.
+stop_replicate_with_a_frozen_target() { # SHUTDOWN_TIMEOUT
+  start_one_mock source --topic orders:2
+  source_pid=$mock_pid
+  start_one_mock target --topic orders:2 --topic __k2k_offset_mappings:2 # the mock cannot create topics
+  target_pid=$mock_pid
+  trap 'kill -CONT $target_pid; kill $source_pid $target_pid 2>/dev/null; rm -rf "$tmp"' EXIT
+  cat >"$tmp/pipeline.yaml" <<YAML
+name: frozen-target
+source: {kafka: {common: {bootstrap.servers: "\${SOURCE_BOOTSTRAP}"}}}
+target: {kafka: {common: {bootstrap.servers: "\${TARGET_BOOTSTRAP}"}}}
+replication:
+  - source: {topic: [orders]}
+offsetMapping: {partitions: 2}
+replicator: {shutdownTimeout: $1}
+metrics: {listen: "127.0.0.1:0"}
+YAML
+  replicate_until_first_mapping first.log
+  local port
+  port=$(sed -n 's|.*metrics on http://127.0.0.1:\([0-9]*\)/metrics.*|\1|p' "$tmp/first.log")
+  kill -STOP $target_pid
+  for p in 0 1; do seq 10000 19999 | kcat -P -b "$SOURCE_BOOTSTRAP" -t orders -p $p || fail "produce"; done
+  local in_flight
+  for attempt in $(seq 1 300); do # until records wait for the frozen target
+    in_flight=$(metric "$port" k2k_in_flight_records)
+    [ "${in_flight:-0}" != 0 ] && break
+    sleep 0.1
+  done
+  [ "${in_flight:-0}" != 0 ] || fail "no record in flight to the frozen target"
+  kill -TERM $rep
+  timeout 30 grep -q -m1 "signal 15: finishing in-flight records" <(tail -f "$tmp/first.log") ||
+    fail "no stop line: $(tail -3 "$tmp/first.log")"
+}
+
+# Seconds since the epoch of the first line of $tmp/first.log that holds $1.
+log_time() {
+  date -d "$(grep -m1 "$1" "$tmp/first.log" | cut -d' ' -f1)" +%s.%N
 }
 
 case "$CASE" in
@@ -250,6 +310,28 @@ YAML
   kill -TERM $rep
   wait $rep
   expect_eq 0 $? "exit code of the restarted replicator after SIGTERM"
+  ;;
+replicate_second_sigterm)
+  # SIGTERM starts a clean stop, which waits up to shutdownTimeout (60 s here) for the records
+  # in flight to a target that does not answer. A second SIGTERM ends the process at once
+  # with 128 + 15, as kill -9 would: the operator does not wait out the timeout.
+  stop_replicate_with_a_frozen_target 60s
+  kill -TERM $rep # the first is taken: this one is not merged with it
+  wait $rep
+  expect_eq 143 $? "exit code after a second SIGTERM"
+  grep -q "signal 15 again: exiting at once" "$tmp/first.log" ||
+    fail "no line for the second signal: $(tail -3 "$tmp/first.log")"
+  ;;
+replicate_stop_deadline)
+  # The stop waits for a target that does not answer once: the revoke of the consumer close
+  # drains within the same shutdownTimeout, not a second one (it did: 2 x 10 s here).
+  stop_replicate_with_a_frozen_target 10s
+  wait $rep
+  expect_eq 0 $? "exit code after SIGTERM (what was in flight is copied again on restart)"
+  expect_eq 1 "$(grep -c "still had records in flight" "$tmp/first.log")" \
+    "drain time-outs logged"
+  took=$(awk "BEGIN { print $(log_time "stopped after") - $(log_time "signal 15: finishing") }")
+  awk "BEGIN { exit !($took < 18) }" || fail "the stop took $took s with a 10 s shutdownTimeout"
   ;;
 offset_mapping_sigterm)
   # The offset-mapping process: serves /health once its mapping partitions are read, stops on

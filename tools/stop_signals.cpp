@@ -1,6 +1,10 @@
 #include "tools/stop_signals.hpp"
 
+#include <spdlog/spdlog.h>
+
 #include <pthread.h>
+
+#include <cstdlib>
 
 namespace k2k::tools {
 
@@ -23,11 +27,27 @@ stop_signals::~stop_signals() {
   }
 }
 
+// An operator who signals again does not want to wait for the clean stop (a drain to a target
+// that does not answer lasts replicator.shutdownTimeout). Ending at once is what kill -9
+// does, which k2k survives by design: the next start redoes what was in flight.
+void stop_signals::exit_on_second_signal() const {
+  int signal = 0;
+  sigwait(&set_, &signal);
+  if (signal == wake_signal)
+    return;
+  spdlog::warn("signal {} again: exiting at once without finishing the stop; the next start "
+               "redoes what was in flight",
+               signal);
+  spdlog::default_logger()->flush();
+  std::_Exit(128 + signal);
+}
+
 int stop_signals::wait() {
   int signal = 0;
   do
     sigwait(&set_, &signal);
   while (signal == wake_signal);
+  waiter_ = std::thread([this] { exit_on_second_signal(); });
   return signal;
 }
 
@@ -35,8 +55,10 @@ void stop_signals::on_signal(std::function<void(int)> on_stop) {
   waiter_ = std::thread([this, on_stop = std::move(on_stop)] {
     int signal = 0;
     sigwait(&set_, &signal);
-    if (signal != wake_signal)
-      on_stop(signal);
+    if (signal == wake_signal)
+      return;
+    on_stop(signal);
+    exit_on_second_signal();
   });
 }
 

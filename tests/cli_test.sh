@@ -7,7 +7,11 @@ CASE=$3
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 
-fail() { echo "FAIL: $*" >&2; exit 1; }
+fail() {
+  echo "FAIL: $*" >&2
+  kill $(jobs -p) 2>/dev/null # a k2k left running would hold ctest's output pipe open
+  exit 1
+}
 
 expect_eq() { # expected actual what
   [ "$1" == "$2" ] || fail "$3: expected [$1], got [$2]"
@@ -57,11 +61,20 @@ start_one_mock() { # NAME --topic ...
   export "${line?}"
 }
 
-# The value of one unlabelled metric from the /metrics endpoint on 127.0.0.1:$1.
+# The port of the metrics endpoint a k2k log ($1) names (listen port 0: the system's pick).
+metrics_port() {
+  local port
+  port=$(sed -n 's|.*metrics on http://127.0.0.1:\([0-9]*\)/metrics.*|\1|p' "$1")
+  [ -n "$port" ] || fail "no metrics line in the log: $(head -5 "$1")"
+  echo "$port"
+}
+
+# The value of the first series named $2 (any labels, or exactly those given) on the
+# /metrics endpoint at 127.0.0.1:$1, read over bash's /dev/tcp.
 metric() { # PORT NAME
   exec 3<>"/dev/tcp/127.0.0.1/$1" || fail "no /metrics on port $1"
   printf 'GET /metrics HTTP/1.0\r\n\r\n' >&3
-  sed -n "s/^$2{[^}]*} \([0-9.e+]*\)\$/\1/p; s/^$2 \([0-9.e+]*\)\$/\1/p" <&3 | head -1
+  awk -v name="$2" '$1 == name || index($1, name "{") == 1 { print $2; exit }' <&3
   exec 3<&-
 }
 
@@ -86,7 +99,7 @@ metrics: {listen: "127.0.0.1:0"}
 YAML
   replicate_until_first_mapping first.log
   local port
-  port=$(sed -n 's|.*metrics on http://127.0.0.1:\([0-9]*\)/metrics.*|\1|p' "$tmp/first.log")
+  port=$(metrics_port "$tmp/first.log")
   kill -STOP $target_pid
   for p in 0 1; do seq 10000 19999 | kcat -P -b "$SOURCE_BOOTSTRAP" -t orders -p $p || fail "produce"; done
   local in_flight
@@ -97,13 +110,20 @@ YAML
   done
   [ "${in_flight:-0}" != 0 ] || fail "no record in flight to the frozen target"
   kill -TERM $rep
-  timeout 30 grep -q -m1 "signal 15: finishing in-flight records" <(tail -f "$tmp/first.log") ||
+  await_log_line 30 "signal 15: finishing in-flight records" "$tmp/first.log" ||
     fail "no stop line: $(tail -3 "$tmp/first.log")"
 }
 
 # Seconds since the epoch of the first line of $tmp/first.log that holds $1.
 log_time() {
   date -d "$(grep -m1 "$1" "$tmp/first.log" | cut -d' ' -f1)" +%s.%N
+}
+
+# Waits up to $1 seconds for a line matching $2 in the log $3. tail -F follows the file by
+# name: a process just started with `2>log &` may not have created its log yet (tail -f
+# then gave up at once and the wait failed with an empty log).
+await_log_line() { # SECONDS PATTERN LOG
+  timeout "$1" grep -q -m1 "$2" <(tail -F -n +1 "$3" 2>/dev/null)
 }
 
 case "$CASE" in
@@ -174,20 +194,12 @@ YAML
   done
   expect_eq 101 "$n" "records on target after replication"
   # The process serves its figures (port 0: the log line names the port it got).
-  port=$(sed -n 's|.*metrics on http://127.0.0.1:\([0-9]*\)/metrics.*|\1|p' "$tmp/replicate.log")
-  [ -n "$port" ] || fail "no metrics line in the log: $(head -5 "$tmp/replicate.log")"
-  scrape() { # GET over bash's /dev/tcp; the status refreshes every 100 ms, so ask again
-    exec 3<>"/dev/tcp/127.0.0.1/$port" || return 1
-    printf 'GET /metrics HTTP/1.0\r\n\r\n' >&3
-    cat <&3 >"$tmp/metrics"
-    exec 3<&-
-  }
-  for attempt in $(seq 1 200); do
-    scrape || fail "cannot reach /metrics on port $port"
-    grep -q '^k2k_replicated_records_total{pipeline="cli-migrate"} 100$' "$tmp/metrics" && break
+  port=$(metrics_port "$tmp/replicate.log")
+  for attempt in $(seq 1 200); do # the status refreshes every 100 ms, so ask again
+    copied=$(metric "$port" 'k2k_replicated_records_total{pipeline="cli-migrate"}')
+    [ "$copied" == 100 ] && break
   done
-  grep -q '^k2k_replicated_records_total{pipeline="cli-migrate"} 100$' "$tmp/metrics" ||
-    fail "/metrics does not count the 100 records: $(grep records_total "$tmp/metrics")"
+  expect_eq 100 "$copied" "records counted on /metrics"
   kill -TERM $rep
   wait $rep
   kcat -C -b "$SOURCE_BOOTSTRAP" -G app -X auto.offset.reset=earliest -c 40 -q orders >/dev/null ||
@@ -349,10 +361,9 @@ metrics: {listen: "127.0.0.1:0"}
 YAML
   "$K2K" offset-mapping -c "$tmp/pipeline.yaml" 2>"$tmp/om.log" &
   om=$!
-  # tail -f blocks until the line is written
-  timeout 60 grep -q -m1 "assigned 1 mapping partition" <(tail -f "$tmp/om.log") ||
+  await_log_line 60 "assigned 1 mapping partition" "$tmp/om.log" ||
     fail "no mapping partition assigned: $(cat "$tmp/om.log")"
-  port=$(sed -n 's|.*metrics on http://127.0.0.1:\([0-9]*\)/metrics.*|\1|p' "$tmp/om.log")
+  port=$(metrics_port "$tmp/om.log")
   exec 3<>"/dev/tcp/127.0.0.1/$port" || fail "no /health on port $port"
   printf 'GET /health HTTP/1.0\r\n\r\n' >&3
   head -1 <&3 | grep -q "200 OK" || fail "/health is not 200 once the mapping partition is read"
@@ -379,7 +390,7 @@ metrics: {listen: "127.0.0.1:0"}
 YAML
   K2K_SECRET=hunter2-s3cret "$K2K" replicate -c "$tmp/pipeline.yaml" --log-level debug 2>"$tmp/rep.log" &
   rep=$!
-  timeout 30 grep -q -m1 "Failed to initialize SASL authentication" <(tail -f "$tmp/rep.log") ||
+  await_log_line 30 "Failed to initialize SASL authentication" "$tmp/rep.log" ||
     fail "no SASL attempt logged"
   kill -TERM $rep
   wait $rep

@@ -5,7 +5,8 @@ K2K=$1
 SRC=$2
 CASE=$3
 tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
+mock_pids="" # every mock cluster process started, stopped at exit (a frozen one thawed first)
+trap 'kill -CONT $mock_pids 2>/dev/null; kill $mock_pids 2>/dev/null; rm -rf "$tmp"' EXIT
 
 fail() {
   echo "FAIL: $*" >&2
@@ -17,15 +18,33 @@ expect_eq() { # expected actual what
   [ "$1" == "$2" ] || fail "$3: expected [$1], got [$2]"
 }
 
-# Starts `k2k mock-cluster` with source and target of one broker each plus the given
-# --topic arguments, exports SOURCE_BOOTSTRAP and TARGET_BOOTSTRAP, stops it at exit.
-start_mock() {
-  coproc MOCK { exec "$K2K" mock-cluster --cluster source=1 --cluster target=1 "$@" 2>"$tmp/mock.log"; }
-  mock_pid=$MOCK_PID
-  trap 'kill $mock_pid 2>/dev/null; rm -rf "$tmp"' EXIT
-  read -r -t 30 -u "${MOCK[0]}" first || fail "no bootstrap line: $(cat "$tmp/mock.log")"
-  read -r -t 30 -u "${MOCK[0]}" second || fail "no second bootstrap line"
-  export "${first?}" "${second?}"
+# Starts `k2k mock-cluster` in a process of its own with the named clusters of one broker
+# each plus the given --topic arguments; exports NAME_BOOTSTRAP for each, sets $mock_pid.
+# Clusters started by separate calls can be frozen (SIGSTOP) one without the other.
+start_mock_clusters() { # NAME... [--topic SPEC]...
+  local clusters=()
+  while [ $# -gt 0 ] && [ "$1" != --topic ]; do
+    clusters+=(--cluster "$1=1")
+    shift
+  done
+  local out
+  out=$(mktemp -u "$tmp/mock.XXXXXX")
+  mkfifo "$out"
+  "$K2K" mock-cluster "${clusters[@]}" "$@" >"$out" 2>"$out.log" &
+  mock_pid=$!
+  mock_pids="$mock_pids $mock_pid"
+  local fd line i
+  exec {fd}<"$out"
+  for ((i = 0; i < ${#clusters[@]} / 2; i++)); do
+    read -r -t 30 -u "$fd" line || fail "no bootstrap line: $(cat "$out.log")"
+    export "${line?}"
+  done
+  exec {fd}<&-
+}
+
+# Source and target in one mock-cluster process.
+start_mock() { # [--topic SPEC]...
+  start_mock_clusters source target "$@"
 }
 
 # Re-reads target orders[$1] (each kcat run stops at the partition's end, committed records
@@ -50,17 +69,6 @@ replicate_until_first_mapping() {
     fail "no mapping published: $(tail -5 "$tmp/$1")"
 }
 
-# Starts `k2k mock-cluster` with one cluster NAME of one broker in a process of its own (to be
-# frozen alone) plus the given --topic arguments; exports NAME_BOOTSTRAP, sets $mock_pid.
-start_one_mock() { # NAME --topic ...
-  mkfifo "$tmp/$1.out"
-  "$K2K" mock-cluster --cluster "$1=1" "${@:2}" >"$tmp/$1.out" 2>"$tmp/mock-$1.log" &
-  mock_pid=$!
-  local line
-  read -r -t 30 line <"$tmp/$1.out" || fail "no bootstrap line: $(cat "$tmp/mock-$1.log")"
-  export "${line?}"
-}
-
 # The port of the metrics endpoint a k2k log ($1) names (listen port 0: the system's pick).
 metrics_port() {
   local port
@@ -82,11 +90,9 @@ metric() { # PORT NAME
 # the target cluster (SIGSTOP) once the first mapping is there, waits until records are in
 # flight to it, sends SIGTERM and returns once the stop has begun.
 stop_replicate_with_a_frozen_target() { # SHUTDOWN_TIMEOUT
-  start_one_mock source --topic orders:2
-  source_pid=$mock_pid
-  start_one_mock target --topic orders:2 --topic __k2k_offset_mappings:2 # the mock cannot create topics
+  start_mock_clusters source --topic orders:2
+  start_mock_clusters target --topic orders:2 --topic __k2k_offset_mappings:2 # the mock cannot create topics
   target_pid=$mock_pid
-  trap 'kill -CONT $target_pid; kill $source_pid $target_pid 2>/dev/null; rm -rf "$tmp"' EXIT
   cat >"$tmp/pipeline.yaml" <<YAML
 name: frozen-target
 source: {kafka: {common: {bootstrap.servers: "\${SOURCE_BOOTSTRAP}"}}}

@@ -9,6 +9,7 @@ all: build
 
 deps:
 	@tools/install-deps.sh
+	@tools/install-librdkafka.sh >/dev/null
 
 configure: deps
 	@cmake -S . -B $(BUILD) $(CMAKE_FLAGS) > /dev/null

@@ -33,7 +33,7 @@ std::string group_name(int g) {
   return "app-" + std::to_string(g);
 }
 
-// Each service run has a pipeline name (so a mapping consumer group) of its own: the 2.0.2 mock
+// Each service run has a pipeline name (so a mapping consumer group) of its own: librdkafka's mock
 // keeps a group that a member left waiting ~45 s (the session timeout) before the next join.
 std::string pipeline_yaml(const std::string& name, const kafka::mock_cluster& source,
                           const kafka::mock_cluster& target, int groups, int lanes) {

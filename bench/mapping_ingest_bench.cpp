@@ -109,7 +109,7 @@ int main(int argc, char** argv) {
 
   // The service, with k2k's scheduler tuning (offset_mapping/scheduler_tuning.hpp) or CAF's
   // defaults: from start to every record decoded and routed to its partition actor. Each run has a
-  // pipeline name, so a mapping consumer group, of its own (the 2.0.2 mock delays a join to a
+  // pipeline name, so a mapping consumer group, of its own (librdkafka's mock delays a join to a
   // group a member just left by its session timeout).
   int service_runs = 0;
   auto service_ingest = [&](bool tuned) {

@@ -5,7 +5,7 @@
 //       records read per position, contiguous and with a re-replicated stretch of
 //       replicator.maxInFlightRecords (50,000, the verification window);
 //   (2) the real `k2k migrate --dry-run` on a mock cluster partition of [records] records
-//       (the 2.0.2 mock keeps about 5 MB per partition) against a full read of it.
+//       (librdkafka's mock keeps about 5 MB per partition) against a full read of it.
 // Not a test: it prints figures.
 #include "config/load.hpp"
 #include "core/resume_search.hpp"

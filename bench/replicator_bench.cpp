@@ -28,7 +28,7 @@ using clock_type = std::chrono::steady_clock;
 
 namespace {
 
-// Source partitions (fifth argument). The 2.0.2 mock keeps about 5 MB per partition, so more
+// Source partitions (fifth argument). librdkafka's mock keeps about 5 MB per partition, so more
 // partitions are what lets a run hold enough records to time a fast replicator.
 int partitions = 32;
 

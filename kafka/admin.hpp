@@ -34,7 +34,7 @@ std::optional<error_info> create_partitions(rd_kafka_t* rk, const std::string& t
 
 // The configs set on the topic itself (DescribeConfigs, source DYNAMIC_TOPIC_CONFIG): what
 // differs from the cluster's defaults. Sensitive values are left out. ec::not_supported where
-// the cluster cannot describe configs (the 2.0.2 mock).
+// the cluster cannot describe configs (librdkafka's mock).
 result<std::map<std::string, std::string>>
 topic_configs_set(rd_kafka_t* rk, const std::string& topic, std::chrono::milliseconds timeout);
 

@@ -65,7 +65,7 @@ public:
 
   // Drops a group's client after a failed call; the next use makes a new one. A handle whose
   // coordinator connection got stuck after a broker outage kept timing out for minutes on
-  // the 2.0.2 mock (reliability seed 202) while a fresh handle finds the coordinator again.
+  // librdkafka 2.0.2's mock (reliability seed 202) while a fresh handle finds the coordinator again.
   // Its handle is closed on a thread of its own: closing a group consumer whose coordinator
   // is unreachable can block for its timeouts, and the caller serves other groups.
   void forget(const std::string& group) override;

@@ -23,7 +23,7 @@ struct committed_offset {
 
 // The group's committed offsets for `partitions` (those without a commit are absent). An
 // empty list asks for every partition the group has commits for: real brokers answer it,
-// the 2.0.2 mock answers nothing.
+// librdkafka's mock answers nothing.
 result<std::map<topic_partition, committed_offset>>
 list_group_offsets(rd_kafka_t* rk, const std::string& group,
                    const std::vector<topic_partition>& partitions,

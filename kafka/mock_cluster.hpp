@@ -41,7 +41,7 @@ public:
   const std::string& bootstrap_servers() const { return bootstrap_; }
   int broker_count() const { return brokers_; }
 
-  // The 2.0.2 mock has no CreateTopics; topics are made here. Throws on error.
+  // librdkafka's mock has no CreateTopics; topics are made here. Throws on error.
   void create_topic(const std::string& name, int partitions, int replication_factor = 1);
 
   // Broker ids are 1..broker_count().
@@ -51,7 +51,7 @@ public:
   void set_leader(const std::string& topic, int32_t partition, int32_t broker_id);
 
   // Metadata answers `error` for the topic from now on (UNKNOWN_TOPIC_OR_PART: as if deleted;
-  // the 2.0.2 mock cannot delete topics). NO_ERROR brings it back.
+  // librdkafka's mock cannot delete topics). NO_ERROR brings it back.
   void set_topic_error(const std::string& topic, rd_kafka_resp_err_t error);
 
   // The next requests of this API (api_key::produce, ...) fail with these errors, in order.

@@ -176,8 +176,9 @@ private:
     const auto& pipeline = ctx_.cfg.name;
     if (auto e = fence(s, core::legacy_transactional_id(pipeline, s.topic, s.partition)))
       return e;
-    s.txn_producer = transactional_producer(core::transactional_id(pipeline, s.topic, s.partition));
-    if (kafka::error_ptr err{rd_kafka_init_transactions(s.txn_producer.get(), timeout_ms())})
+    auto id = core::transactional_id(pipeline, s.topic, s.partition);
+    s.txn_producer = transactional_producer(id);
+    if (auto err = init_transactions(s.txn_producer.get(), id))
       return txn_error("cannot start the transactional producer for", s, err.get());
     // A new producer learns a topic's leaders only at its next topic scan, up to a second
     // after its first record for it: the data and the mapping topic made every partition's
@@ -216,9 +217,23 @@ private:
   // and its older holder fenced.
   std::optional<error_info> fence(const partition_state& s, const std::string& id) {
     auto producer = transactional_producer(id);
-    if (kafka::error_ptr err{rd_kafka_init_transactions(producer.get(), timeout_ms())})
+    if (auto err = init_transactions(producer.get(), id))
       return txn_error("cannot fence the transactional id " + id + " of", s, err.get());
     return std::nullopt;
+  }
+
+  // init_transactions until it succeeds, fails for good or the worker stops. A call that
+  // times out (a coordinator still loading, a slow link) is retriable: librdkafka goes on in
+  // the background and the next call resumes it. It stopped the worker before (seen on
+  // librdkafka 2.14.2's mock when one call may block 500 ms).
+  kafka::error_ptr init_transactions(rd_kafka_t* producer, const std::string& id) {
+    for (;;) {
+      kafka::error_ptr err{rd_kafka_init_transactions(producer, timeout_ms())};
+      if (!err || !rd_kafka_error_is_retriable(err.get()) || ctx_.stop.load() != stop_request::none)
+        return err;
+      spdlog::warn("replicate: transactional id {}: {}; retrying", id,
+                   rd_kafka_error_string(err.get()));
+    }
   }
 
   int timeout_ms() const { return static_cast<int>(ctx_.cfg.replicator.shutdown_timeout.count()); }

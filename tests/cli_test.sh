@@ -135,8 +135,15 @@ await_log_line() { # SECONDS PATTERN LOG
 case "$CASE" in
 version)
   out=$("$K2K" --version) || fail "--version exited $?"
-  [[ "$out" =~ ^k2k\ [0-9]+\.[0-9]+\.[0-9]+\ \(librdkafka\ 2\.0\.2,\ CAF\ 0\.17\.6\)$ ]] ||
-    fail "unexpected version line: $out"
+  # The librdkafka linked is the pinned Debian source package, with SCRAM and OIDC.
+  pinned=$(sed -n 's/^LIBRDKAFKA_DEBIAN_VERSION=//p' "$SRC/tools/librdkafka.pin")
+  upstream=${pinned%-*}
+  first=$(head -1 <<<"$out")
+  [[ "$first" =~ ^k2k\ [0-9]+\.[0-9]+\.[0-9]+\ "(librdkafka $upstream from Debian's source package $pinned, CAF 0.17.6)"$ ]] ||
+    fail "unexpected version line: $first (pin: $pinned)"
+  for feature in ssl sasl_scram sasl_oauthbearer oidc zstd lz4; do
+    grep -q "^librdkafka features: .*\b$feature\b" <<<"$out" || fail "librdkafka lacks $feature: $out"
+  done
   ;;
 help)
   for cmd in replicate offset-mapping migrate validate demo mock-cluster; do

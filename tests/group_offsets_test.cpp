@@ -47,7 +47,7 @@ TEST_CASE("listing groups degrades clearly where the cluster cannot", "[kafka][g
   kafka::mock_cluster cluster{1};
   auto admin = kafka::make_admin_client({{"bootstrap.servers", cluster.bootstrap_servers()}});
   auto groups = kafka::list_groups(admin.get(), 5s);
-  // The 2.0.2 mock has no ListGroups; real clusters answer.
+  // librdkafka's mock has no ListGroups; real clusters answer.
   if (!groups)
     CHECK(groups.error().code != ec::unspecified);
   else
@@ -58,7 +58,7 @@ TEST_CASE("describing a group degrades clearly where the cluster cannot", "[kafk
   kafka::mock_cluster cluster{1};
   auto admin = kafka::make_admin_client({{"bootstrap.servers", cluster.bootstrap_servers()}});
   auto described = kafka::describe_group(admin.get(), "app", 5s);
-  // The 2.0.2 mock has no DescribeGroups; real clusters describe an unknown group as Dead.
+  // librdkafka's mock has no DescribeGroups; real clusters describe an unknown group as Dead.
   if (!described) {
     CHECK(described.error().code == ec::not_supported);
     CHECK_THAT(described.error().message, Catch::Contains("describing group app"));
@@ -75,7 +75,7 @@ TEST_CASE("offsets-for-times on the mock finds nothing (migration then bisects u
   auto reader = kafka::make_consumer(
       {{"bootstrap.servers", cluster.bootstrap_servers()}, {"group.id", "k2k-test-reader"}});
   auto found = kafka::offset_for_time(reader.get(), "t", 0, 0, 5s);
-  // A real broker answers 0 (the first record's timestamp is >= 0); the 2.0.2 mock answers
+  // A real broker answers 0 (the first record's timestamp is >= 0); librdkafka's mock answers
   // -1 to every lookup by time. When this starts failing, the mock gained the lookup and
   // k2k migrate's timestamp hint is exercised by the migration tests too.
   REQUIRE(found);

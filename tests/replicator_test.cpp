@@ -226,7 +226,7 @@ std::vector<std::map<int64_t, int>> crash_and_restart(const std::string& extra_y
                                                       const std::string& replicator_settings,
                                                       int before, int after) {
   two_clusters c;
-  // (The 2.0.2 mock cannot show a crash after data was delivered but before an exactly-once
+  // (librdkafka's mock cannot show a crash after data was delivered but before an exactly-once
   // commit: it never aborts a dead producer's transaction.)
   orders_led_apart_from_mappings(c);
   produce(c.target.bootstrap_servers(), "orders", 1, numbered_records(3, 900));
@@ -455,7 +455,7 @@ TEST_CASE("exactly-once: a failed batch is aborted and replayed from its first r
   worker.stop();
   CHECK(st.aborted_transactions >= 1);
   CHECK(check_mapped_partition(c, view, "orders", 0, 60).size() == 60);
-  // The 2.0.2 mock keeps aborted records readable (its EndTxn ignores the abort flag);
+  // librdkafka's mock keeps aborted records readable (its EndTxn ignores the abort flag);
   // real Kafka hides them from read_committed readers. Either way the mapping of every
   // source offset must point at its copy in the committed replay: the last one.
   auto end = high_watermark(c.target.bootstrap_servers(), "orders", 0);

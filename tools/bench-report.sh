@@ -19,7 +19,7 @@ cpu=$(lscpu 2>/dev/null | sed -n 's/^Model name: *//p' | head -1)
 
 log "replicator throughput vs record size (3 runs, a few minutes)"
 : >"$data/throughput.dat"
-# The 2.0.2 mock keeps ~5 MB per partition (older records are dropped): larger values need more
+# librdkafka's mock keeps ~5 MB per partition (older records are dropped): larger values need more
 # partitions to hold a run long enough to time (k2k moves over a million records a second).
 for spec in "10 2400000 32" "30 2000000 48" "60 1600000 64"; do
   set -- $spec
@@ -138,7 +138,7 @@ print("\n\n".join(m.group(0) for m in re.finditer(r"<!-- ([a-z-]+):begin -->.*?<
   echo "Machine: $cores cores${cpu:+ ($cpu)}, $(uname -sm), $(date -u +%Y-%m-%d). Produced by"
   echo '`make bench` (tools/bench-report.sh) in one run; every figure below comes from that run,'
   echo "and ratios compare measurements taken minutes apart on the same machine. Kafka is"
-  echo "librdkafka 2.0.2's embedded mock cluster (no real broker here), so absolute rates are"
+  echo "librdkafka's embedded mock cluster (no real broker here), so absolute rates are"
   echo "the mock's, not a cluster's. What each benchmark does: bench/README.md."
   echo
   echo "## Replicator throughput vs record size"

@@ -82,7 +82,7 @@ void run_producers(const demo_setup& setup, const std::atomic<bool>& stop) {
   const auto& topic = setup.topic;
   {
     // One transactional batch first: on real Kafka its commit marker takes a source offset
-    // that carries no record (a gap the mappings' src_next accounts for); the 2.0.2 mock
+    // that carries no record (a gap the mappings' src_next accounts for); librdkafka's mock
     // writes no markers, so there the other writer below makes the holes on target.
     auto txn = kafka::make_producer(
         {{"bootstrap.servers", setup.source}, {"transactional.id", setup.transactional_id}});

@@ -5,9 +5,11 @@ set -euo pipefail
 
 packages=(
   g++ make cmake ccache pkg-config
-  librdkafka-dev libcaf-dev libboost-dev libyaml-cpp-dev libconcurrentqueue-dev libjemalloc-dev
+  libcaf-dev libboost-dev libyaml-cpp-dev libconcurrentqueue-dev libjemalloc-dev
   catch2 libspdlog-dev libfmt-dev libcli11-dev nlohmann-json3-dev
-  kcat clang libclang-rt-14-dev
+  kcat clang libclang-rt-14-dev # kcat (Debian's, on its own librdkafka 2.0.2) only in scripts
+  # tools/install-librdkafka.sh builds the Kafka client library against these
+  libssl-dev libsasl2-dev libzstd-dev liblz4-dev zlib1g-dev libcurl4-openssl-dev dpkg-dev
   default-jdk-headless maven python3 # real-broker tests: tools/kafka-cluster
   gdb # the reliability runner prints the stacks of a process that does not stop
   "$@" # extra packages a target needs (make bench: gnuplot-nox)

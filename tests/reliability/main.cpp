@@ -154,7 +154,7 @@ int main(int argc, char** argv) {
     uncommitted += r.uncommitted_copies;
   if (uncommitted)
     std::printf("(exactly-once: %zu copies from transactions a replicator aborted or left open "
-                "at a kill -9; the 2.0.2 mock keeps aborted records readable, real Kafka hides "
+                "at a kill -9; librdkafka's mock keeps aborted records readable, real Kafka hides "
                 "them from read_committed readers)\n",
                 uncommitted);
   for (const auto& r : results)

@@ -58,7 +58,7 @@ public:
   size_t target_records() const;
   size_t mappings_checked() const { return mappings_checked_; }
 
-  // Exactly-once on the 2.0.2 mock: an aborted transaction stays readable (its EndTxn ignores
+  // Exactly-once on librdkafka's mock: an aborted transaction stays readable (its EndTxn ignores
   // the abort), so a batch a replicator aborted, or left open when it was killed and whose
   // next owner resumed from the checkpoint, is on target twice even with read_committed.
   // Each such source range, taken from the replicators' logs, excuses one extra copy of

@@ -13,9 +13,11 @@
 #include <catch2/catch.hpp>
 
 #include <atomic>
+#include <cctype>
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
+#include <fstream>
 #include <random>
 #include <set>
 #include <sstream>
@@ -52,6 +54,22 @@ reliability::kafka_cluster_control cluster_control(const std::string& name) {
 
 std::string real_cluster(const std::string& name) {
   return cluster_control(name).bootstrap();
+}
+
+std::map<std::string, std::string> real_cluster_env(const std::string& name) {
+  auto path = cluster_dir(name) + "/env";
+  std::ifstream in{path};
+  if (!in)
+    throw std::runtime_error("no " + path + ": did the kafka." + name + ".up fixture fail?");
+  std::string prefix; // as the script spells it: upper case, '-' as '_'
+  for (char c : name)
+    prefix += c == '-' ? '_' : static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+  prefix += '_';
+  std::map<std::string, std::string> env;
+  for (std::string line; std::getline(in, line);)
+    if (auto eq = line.find('='); eq != std::string::npos && line.rfind(prefix, 0) == 0)
+      env[line.substr(prefix.size(), eq - prefix.size())] = line.substr(eq + 1);
+  return env;
 }
 
 std::string unique_name(const std::string& prefix) {

@@ -25,6 +25,11 @@ namespace k2k::test {
 // start it, when the cluster is not there.
 std::string real_cluster(const std::string& name);
 
+// What `tools/kafka-cluster up` printed for cluster NAME ($K2K_KAFKA_CLUSTER_DIR/NAME/env),
+// without the NAME_ prefix: BOOTSTRAP, and on a secured cluster INTERNAL_BOOTSTRAP (its
+// PLAINTEXT listener for test tools), CA_FILE and ADMIN_CONFIG. Throws when it is not there.
+std::map<std::string, std::string> real_cluster_env(const std::string& name);
+
 // A name no other test (nor an earlier run against the same cluster) uses.
 std::string unique_name(const std::string& prefix);
 

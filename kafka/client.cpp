@@ -82,9 +82,8 @@ void destroy_within(std::vector<handle_ptr> clients, std::chrono::milliseconds t
       std::thread([d = std::move(d)]() mutable { d.wait(); }).detach();
     }
   if (stuck > 0)
-    spdlog::warn("{}: {} Kafka client(s) still closing after {} ms (librdkafka 2.0.2 can hang "
-                 "after a topic disappeared); not waiting for them",
-                 owner, stuck, timeout.count());
+    spdlog::warn("{}: {} Kafka client(s) still closing after {} ms; not waiting for them", owner,
+                 stuck, timeout.count());
 }
 
 } // namespace k2k::kafka

@@ -29,14 +29,15 @@ handle_ptr make_consumer(const properties& props, rebalance_listener* listener);
 
 // Destroys the clients, each on its own thread, waiting at most `timeout` for all of them; a
 // client still not destroyed then is left to finish in the background, with a warning.
-// librdkafka 2.0.2 can hang in rd_kafka_destroy after a subscribed topic disappeared (its
-// partition count went to 0): a stopping process must not hang with it.
+// librdkafka 2.0.2 hung in rd_kafka_destroy after a subscribed topic disappeared (its
+// partition count went to 0; fixed upstream in 2.1.0 and 2.6.0, #4187, #4724). The bound
+// stays on 2.14.2: a stopping process must never hang on a client, whatever the cause.
 void destroy_within(std::vector<handle_ptr> clients, std::chrono::milliseconds timeout,
                     const std::string& owner);
 
 // k2k's default queued.min.messages for consumers that read a backlog (the replicator's source,
-// the mapping ingest). librdkafka 2.0.2 compares it with the length of the consumer's one
-// queue, which holds every assigned partition's prefetch: at the default 100,000 a consumer of
+// the mapping ingest). librdkafka (2.0.2 and 2.14.2) compares it with the length of the consumer's
+// one queue, which holds every assigned partition's prefetch: at the default 100,000 a consumer of
 // many partitions stopped fetching all of them whenever that many records were queued, and
 // fetched again only when its broker thread next woke (up to ~1 s): the replicator ran at half
 // speed every other second. The prefetch stays bounded by queued.max.messages.kbytes (64 MB by

@@ -1,9 +1,10 @@
 // Reading and writing one group's committed offsets through a consumer handle of that group
 // that never joins it (OffsetFetch / OffsetCommit with no generation), instead of the admin
-// API. librdkafka 2.0.2's coordinator-bound admin calls (ListConsumerGroupOffsets,
+// API. librdkafka's coordinator-bound admin calls (ListConsumerGroupOffsets,
 // AlterConsumerGroupOffsets) can abort the whole process with
 // "rd_kafka_enq_once_del_source_return: Assertion `eonce->refcnt > 0'" when the coordinator's
-// connection drops mid-request (librdkafka issues #3663, #4605); the consumer's own commit
+// connection drops mid-request (librdkafka issues #3663, #4605: seen on 2.0.2, still open up
+// to 2.15); the consumer's own commit
 // path does not have that bug. One handle per group: for a few long-lived groups.
 #pragma once
 
@@ -65,8 +66,8 @@ public:
 
   // Drops a group's client after a failed call; the next use makes a new one. A handle whose
   // coordinator connection got stuck after a broker outage kept timing out for minutes on
-  // librdkafka 2.0.2's mock (reliability seed 202) while a fresh handle finds the coordinator again.
-  // Its handle is closed on a thread of its own: closing a group consumer whose coordinator
+  // librdkafka 2.0.2's mock (reliability seed 202) while a fresh handle finds the coordinator
+  // again. Its handle is closed on a thread of its own: closing a group consumer whose coordinator
   // is unreachable can block for its timeouts, and the caller serves other groups.
   void forget(const std::string& group) override;
 

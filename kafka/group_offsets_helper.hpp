@@ -1,8 +1,9 @@
 // All groups' offsets on one cluster through one admin client in a helper process
 // (`k2k-group-offsets`, kafka/group_offsets_server.hpp), instead of a consumer handle per
 // group: threads and broker connections no longer grow with the number of groups. The
-// process boundary is there because librdkafka 2.0.2's coordinator-bound admin calls can
-// abort their process when a coordinator connection drops (issues #3663, #4605): here that
+// process boundary is there because librdkafka's coordinator-bound admin calls can abort
+// their process when a coordinator connection drops (issues #3663, #4605; seen on 2.0.2,
+// #3663 still open upstream up to 2.15, so kept on 2.14.2): here that
 // fails the requests in flight, and the next call starts a new helper.
 //
 // Used from one thread (a lane's committer or source reader), one request at a time. A write

@@ -1,8 +1,8 @@
 // The helper process's side of kafka/group_offsets_helper.hpp: reads requests from `in`,
-// answers on `out`, many in flight on one admin client. It runs librdkafka 2.0.2's
+// answers on `out`, many in flight on one admin client. It runs librdkafka's
 // coordinator-bound admin calls, which can abort the process when a coordinator connection
-// drops (librdkafka issues #3663, #4605): in a process of its own that abort costs the
-// worker the requests in flight, not the service.
+// drops (librdkafka issues #3663, #4605; #3663 still open upstream up to 2.15): in a process of its
+// own that abort costs the worker the requests in flight, not the service.
 #pragma once
 
 namespace k2k::kafka {

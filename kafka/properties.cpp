@@ -24,9 +24,13 @@ conf_ptr make_conf(const properties& props) {
 }
 
 bool is_secret_property(const std::string& key) {
-  return key.find("password") != std::string::npos || key.find("secret") != std::string::npos ||
-         key == "ssl.key.pem" || key == "sasl.oauthbearer.config" ||
-         key == "ssl.keystore.location.password";
+  auto has = [&](const char* part) { return key.find(part) != std::string::npos; };
+  const std::string private_key = "key.pem"; // ssl.key.pem, ...assertion.private.key.pem
+  bool ends_with_private_key =
+      key.size() >= private_key.size() &&
+      key.compare(key.size() - private_key.size(), std::string::npos, private_key) == 0;
+  return has("password") || has("secret") || has("passphrase") || ends_with_private_key ||
+         key == "sasl.oauthbearer.config";
 }
 
 } // namespace k2k::kafka

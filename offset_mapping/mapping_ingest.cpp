@@ -55,9 +55,10 @@ struct mapping_ingest::impl : kafka::rebalance_listener {
   // read: its leader was down). Ready at that offset, or at the end-of-partition event.
   std::map<int32_t, int64_t> loading;
   static constexpr int64_t unknown_end = INT64_MAX;
-  // A copy of the assignment for the lag gauge. librdkafka 2.0.2 answers rd_kafka_assignment
-  // on the group's queue, which a closing consumer can stop serving while the revoke callback
-  // runs: the query hung the stopping worker for good (librdkafka issue #4041).
+  // A copy of the assignment for the lag gauge. librdkafka answers rd_kafka_assignment on the
+  // group's queue, which a closing consumer can stop serving while the revoke callback runs:
+  // the query hung the stopping worker for good on 2.0.2 (librdkafka issue #4041; 2.14.2's
+  // rd_kafka_cgrp_terminated still disables and purges that queue).
   kafka::topic_partition_list_ptr assignment{rd_kafka_topic_partition_list_new(0)};
   uint64_t decoded_in_burst = 0; // added to the shared counter at each flush, not per record
   std::chrono::steady_clock::time_point next_progress{};

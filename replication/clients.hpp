@@ -1,5 +1,5 @@
 // The replication worker's librdkafka clients, made with k2k's defaults where the user set
-// none, and destroyed within a bound (librdkafka 2.0.2 can hang in rd_kafka_destroy).
+// none, and destroyed within a bound (kafka::destroy_within: a stop never waits on a client).
 #pragma once
 
 #include "config/config.hpp"

@@ -172,6 +172,12 @@ validate_secrets)
     fail "validate exited $?"
   grep -q hunter2 "$tmp/out" && fail "secret printed"
   grep -q 'sasl.password: "\*\*\*"' "$tmp/out" || fail "secret not masked as ***"
+  # OIDC (librdkafka with libcurl): the client secret is masked too.
+  TARGET_CLIENT_SECRET=hunter3 "$K2K" validate -c "$SRC/config/examples/oidc.yaml" >"$tmp/out" 2>&1 ||
+    fail "validate of the OIDC example exited $?: $(cat "$tmp/out")"
+  grep -q hunter3 "$tmp/out" && fail "OIDC client secret printed"
+  grep -q 'sasl.oauthbearer.client.secret: "\*\*\*"' "$tmp/out" || fail "OIDC secret not masked as ***"
+  grep -q 'sasl.oauthbearer.method: oidc' "$tmp/out" || fail "OIDC method not in the effective config"
   ;;
 validate_broken)
   f="$SRC/config/examples/broken.yaml"

@@ -63,7 +63,7 @@ TEST_CASE("a minimal config loads with the documented defaults", "[config]") {
 }
 
 TEST_CASE("every example config validates", "[config]") {
-  for (auto name : {"dr-failover", "exactly-once", "migration", "sasl-ssl"}) {
+  for (auto name : {"dr-failover", "exactly-once", "migration", "sasl-ssl", "oidc"}) {
     auto path = std::string{K2K_EXAMPLES_DIR} + "/" + name + ".yaml";
     auto r = load_file(path);
     INFO(path);
@@ -279,6 +279,31 @@ TEST_CASE("the effective config masks secrets", "[config]") {
   REQUIRE(again.ok());
   CHECK(again.config.name == "p");
   CHECK(again.config.groups.poll_interval == r.config.groups.poll_interval);
+}
+
+TEST_CASE("the effective config masks the private keys and passphrases of OAUTHBEARER's JWT "
+          "assertion (librdkafka 2.10+)",
+          "[config]") {
+  auto yaml = "name: p\nsource: {kafka: {common: {bootstrap.servers: a:1, sasl.mechanisms: "
+              "OAUTHBEARER, sasl.oauthbearer.method: oidc, sasl.oauthbearer.grant.type: "
+              "\"urn:ietf:params:oauth:grant-type:jwt-bearer\", "
+              "sasl.oauthbearer.assertion.private.key.pem: pem-k3y, "
+              "sasl.oauthbearer.assertion.private.key.passphrase: phr4se, "
+              "sasl.oauthbearer.client.credentials.client.secret: s3cret}}}\n"
+              "target: {kafka: {common: {bootstrap.servers: b:1}}}\n"
+              "replication: [{source: {topic: t}}]\n";
+  auto r = load_string(yaml, "p.yaml");
+  for (const auto& e : r.errors)
+    INFO(e.to_string());
+  REQUIRE(r.ok());
+  auto printed = k2k::config::to_yaml(r.config);
+  INFO(printed);
+  for (auto secret : {"pem-k3y", "phr4se", "s3cret"})
+    CHECK(printed.find(secret) == std::string::npos);
+  CHECK(printed.find("sasl.oauthbearer.assertion.private.key.pem: \"***\"") != std::string::npos);
+  CHECK(printed.find("sasl.oauthbearer.assertion.private.key.passphrase: \"***\"") !=
+        std::string::npos);
+  CHECK(printed.find("sasl.oauthbearer.method: oidc") != std::string::npos);
 }
 
 TEST_CASE("group and topic selectors: list, regex and exclusions", "[config]") {

@@ -72,6 +72,15 @@ std::map<std::string, std::string> real_cluster_env(const std::string& name) {
   return env;
 }
 
+std::string real_cluster_version(const std::string& name) {
+  auto path = cluster_dir(name) + "/version";
+  std::ifstream in{path};
+  std::string version;
+  if (!(in >> version))
+    throw std::runtime_error("no " + path + ": did the kafka." + name + ".up fixture fail?");
+  return version;
+}
+
 std::string unique_name(const std::string& prefix) {
   static std::atomic<int> n{0};
   static const auto run = std::random_device{}() % 1000000;

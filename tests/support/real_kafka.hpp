@@ -30,6 +30,9 @@ std::string real_cluster(const std::string& name);
 // PLAINTEXT listener for test tools), CA_FILE and ADMIN_CONFIG. Throws when it is not there.
 std::map<std::string, std::string> real_cluster_env(const std::string& name);
 
+// The Kafka version cluster NAME runs ("4.4.0"); throws when it is not there.
+std::string real_cluster_version(const std::string& name);
+
 // A name no other test (nor an earlier run against the same cluster) uses.
 std::string unique_name(const std::string& prefix);
 

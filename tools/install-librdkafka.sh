@@ -48,7 +48,7 @@ say "librdkafka $version from Debian's source package (sources index: trixie, fo
 apt-get "${apt_opts[@]}" -qq update >"$work/apt-update.log" 2>&1 ||
   { cat "$work/apt-update.log" >&2; fail "apt-get update of the private deb-src list failed"; }
 offered="$(apt-cache "${apt_opts[@]}" showsrc librdkafka 2>/dev/null |
-  sed -n 's/^Version: //p' | sort -uV | tr '\n' ' ')"
+  sed -n 's/^Version: //p' | sort -uV | paste -sd ' ')"
 case " $offered " in
   *" $version "*) ;;
   *) fail "the pinned librdkafka $version is no longer in Debian's archive; it offers now: \

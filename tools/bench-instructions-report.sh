@@ -111,7 +111,7 @@ per_record() { awk -v t="$(cat "$data/$1/instructions.txt")" -v n="$expected" 'B
     [ -f "$data/$tool/top.txt" ] || continue
     echo
     echo "Where $tool's instructions go (self cost by library, then its 12 costliest functions;"
-    echo "Debian's librdkafka has no symbols, so its functions show as addresses):"
+    echo "librdkafka is linked statically, with symbols, so its functions count in the binary's own):"
     echo
     echo '```'
     cat "$data/$tool/top.txt"

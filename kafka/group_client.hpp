@@ -4,8 +4,8 @@
 // AlterConsumerGroupOffsets) can abort the whole process with
 // "rd_kafka_enq_once_del_source_return: Assertion `eonce->refcnt > 0'" when the coordinator's
 // connection drops mid-request (librdkafka issues #3663, #4605: seen on 2.0.2, still open up
-// to 2.15); the consumer's own commit
-// path does not have that bug. One handle per group: for a few long-lived groups.
+// to 2.15); the consumer's own commit path does not have that bug. One handle per group: for a
+// few long-lived groups.
 #pragma once
 
 #include "core/error.hpp"
@@ -67,8 +67,8 @@ public:
   // Drops a group's client after a failed call; the next use makes a new one. A handle whose
   // coordinator connection got stuck after a broker outage kept timing out for minutes on
   // librdkafka 2.0.2's mock (reliability seed 202) while a fresh handle finds the coordinator
-  // again. Its handle is closed on a thread of its own: closing a group consumer whose coordinator
-  // is unreachable can block for its timeouts, and the caller serves other groups.
+  // again. Its handle is closed on a thread of its own: closing a group consumer whose
+  // coordinator is unreachable can block for its timeouts, and the caller serves other groups.
   void forget(const std::string& group) override;
 
 private:

@@ -3,11 +3,11 @@
 // the k2k services' config file — the same example the other tests load — valid under the
 // environment compose gives it.
 #include "config/load.hpp"
+#include "reliability/child_process.hpp"
 
 #include <catch2/catch.hpp>
 #include <yaml-cpp/yaml.h>
 
-#include <cstdio>
 #include <cstdlib>
 #include <fstream>
 #include <set>
@@ -28,22 +28,13 @@ YAML::Node field(const YAML::Node& service, const std::string& key) {
 
 // The Debian packages of the shared libraries `binary` names as NEEDED (readelf, dpkg -S).
 std::set<std::string> packages_needed_by(const std::string& binary) {
+  using k2k::reliability::run_command;
   std::set<std::string> packages;
-  auto run = [](const std::string& command) {
-    std::string out;
-    if (FILE* p = ::popen(command.c_str(), "r")) {
-      char buffer[4096];
-      for (size_t n; (n = std::fread(buffer, 1, sizeof buffer, p)) > 0;)
-        out.append(buffer, n);
-      ::pclose(p);
-    }
-    return out;
-  };
   std::istringstream needed{
-      run("readelf -d '" + binary + "' | sed -n 's/.*(NEEDED).*\\[\\(.*\\)\\]/\\1/p'")};
+      run_command("readelf -d '" + binary + "' | sed -n 's/.*(NEEDED).*\\[\\(.*\\)\\]/\\1/p'").out};
   for (std::string soname; std::getline(needed, soname);) {
     // "libssl3:amd64: /usr/lib/x86_64-linux-gnu/libssl.so.3"; lib32 and i386 variants left out
-    std::istringstream owners{run("dpkg -S '*/" + soname + "' 2>/dev/null")};
+    std::istringstream owners{run_command("dpkg -S '*/" + soname + "' 2>/dev/null").out};
     for (std::string line; std::getline(owners, line);) {
       auto package = line.substr(0, line.find_first_of(":,"));
       if (package.rfind("lib32", 0) != 0 && package.find("i386") == std::string::npos)

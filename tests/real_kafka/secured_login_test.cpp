@@ -34,12 +34,14 @@ TEST_CASE("SCRAM-SHA-512 over TLS on Kafka 4: k2k logs in and replicates, where 
           "is refused",
           "[kafka][security]") {
   auto env = real_cluster_env("scram");
-  const auto& client = env.at("BOOTSTRAP");            // SASL_SSL
-  const auto& internal = env.at("INTERNAL_BOOTSTRAP"); // PLAINTEXT, for the test's own data
+  const auto& client = env.at("BOOTSTRAP");                    // SASL_SSL
+  const auto& internal = env.at("INTERNAL_BOOTSTRAP");         // PLAINTEXT, for the test's own data
+  const std::string user = "admin", password = "admin-secret"; // kafka-cluster's super user
   auto login = "{bootstrap.servers: \"" + client +
                "\", security.protocol: SASL_SSL, sasl.mechanisms: SCRAM-SHA-512, "
-               "sasl.username: admin, sasl.password: admin-secret, ssl.ca.location: \"" +
-               env.at("CA_FILE") + "\"}";
+               "sasl.username: " +
+               user + ", sasl.password: " + password + ", ssl.ca.location: \"" + env.at("CA_FILE") +
+               "\"}";
 
   // The control: the broker is one that 2.0.2 cannot log in to, with the same credentials
   // (Kafka 4 and later; the version matrix runs 3.9 too, which lets 2.0.2 in).
@@ -48,9 +50,9 @@ TEST_CASE("SCRAM-SHA-512 over TLS on Kafka 4: k2k logs in and replicates, where 
       !older_than(real_cluster_version("scram"), {4, 0, 0})) {
     auto refused = run_command("kcat -L -m 5 -b " + client +
                                " -X security.protocol=SASL_SSL -X sasl.mechanisms=SCRAM-SHA-512"
-                               " -X sasl.username=admin -X sasl.password=admin-secret"
-                               " -X ssl.ca.location=" +
-                               env.at("CA_FILE") + " 2>&1");
+                               " -X sasl.username=" +
+                               user + " -X sasl.password=" + password +
+                               " -X ssl.ca.location=" + env.at("CA_FILE") + " 2>&1");
     INFO("kcat on librdkafka " << version << ": " << refused.out);
     CHECK(refused.exit_code != 0);
     CHECK_THAT(refused.out,
@@ -86,8 +88,8 @@ TEST_CASE("SCRAM-SHA-512 over TLS on Kafka 4: k2k logs in and replicates, where 
     CHECK(exact == 300);
     CHECK_FALSE(copies.first_copy_from(300));
   }
+  auto every_record = covers({{topic + "/0", 300}, {topic + "/1", 300}});
   auto view = read_mappings(internal, loaded.config.offset_mapping.topic,
-                            loaded.config.offset_mapping.partitions,
-                            covers({{topic + "/0", 300}, {topic + "/1", 300}}));
-  CHECK(covers({{topic + "/0", 300}, {topic + "/1", 300}})(view));
+                            loaded.config.offset_mapping.partitions, every_record);
+  CHECK(every_record(view));
 }

@@ -50,6 +50,15 @@ reliability::kafka_cluster_control cluster_control(const std::string& name) {
   }
 }
 
+// A file `tools/kafka-cluster up` wrote for cluster NAME (env, version); throws when missing.
+std::ifstream cluster_file(const std::string& name, const std::string& file) {
+  auto path = cluster_dir(name) + "/" + file;
+  std::ifstream in{path};
+  if (!in)
+    throw std::runtime_error("no " + path + ": did the kafka." + name + ".up fixture fail?");
+  return in;
+}
+
 } // namespace
 
 std::string real_cluster(const std::string& name) {
@@ -57,10 +66,7 @@ std::string real_cluster(const std::string& name) {
 }
 
 std::map<std::string, std::string> real_cluster_env(const std::string& name) {
-  auto path = cluster_dir(name) + "/env";
-  std::ifstream in{path};
-  if (!in)
-    throw std::runtime_error("no " + path + ": did the kafka." + name + ".up fixture fail?");
+  auto in = cluster_file(name, "env");
   std::string prefix; // as the script spells it: upper case, '-' as '_'
   for (char c : name)
     prefix += c == '-' ? '_' : static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
@@ -73,11 +79,8 @@ std::map<std::string, std::string> real_cluster_env(const std::string& name) {
 }
 
 std::string real_cluster_version(const std::string& name) {
-  auto path = cluster_dir(name) + "/version";
-  std::ifstream in{path};
   std::string version;
-  if (!(in >> version))
-    throw std::runtime_error("no " + path + ": did the kafka." + name + ".up fixture fail?");
+  cluster_file(name, "version") >> version;
   return version;
 }
 
